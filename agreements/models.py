@@ -1,0 +1,1 @@
+# Cooperation agreements and citizen pledges: see docs/architecture.md for what comes here.

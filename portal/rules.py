@@ -1,0 +1,54 @@
+"""Predicates shared by every app's named permissions.
+
+``can_view`` and ``can_change`` ask the object's own scoped queryset (see
+``portal.scoping``), so a permission and a list can never disagree about a row.
+"""
+
+import rules
+
+from portal.models import Role
+from portal.scoping import scope_for
+
+
+def _in_scope(user, obj, method: str) -> bool:
+    if obj is None:
+        return False
+    cache = obj.__dict__.setdefault("_portal_perm_cache", {})
+    key = (user.pk, method)
+    if key not in cache:
+        queryset = getattr(type(obj)._default_manager, method)(user)
+        cache[key] = queryset.filter(pk=obj.pk).exists()
+    return cache[key]
+
+
+@rules.predicate
+def can_view(user, obj) -> bool:
+    return _in_scope(user, obj, "visible_to")
+
+
+@rules.predicate
+def can_change(user, obj) -> bool:
+    return _in_scope(user, obj, "editable_by")
+
+
+def has_role(role: str):
+    """A predicate that is true for users holding ``role`` anywhere."""
+
+    def check(user) -> bool:
+        scope = scope_for(user)
+        return {
+            Role.NATIONAL_ADMIN: scope.national,
+            Role.COUNTY_COORDINATOR: bool(scope.coordinator_counties),
+            Role.STEERING_GROUP: bool(scope.steering_counties),
+            Role.MUNICIPAL_OFFICER: bool(scope.officer_municipalities),
+            Role.ACTOR_CONTACT: bool(scope.actor_ids),
+        }[role]
+
+    return rules.predicate(check, name=f"has_role_{role}")
+
+
+is_national_admin = has_role(Role.NATIONAL_ADMIN)
+is_county_coordinator = has_role(Role.COUNTY_COORDINATOR)
+is_steering_group_member = has_role(Role.STEERING_GROUP)
+is_municipal_officer = has_role(Role.MUNICIPAL_OFFICER)
+is_actor_contact = has_role(Role.ACTOR_CONTACT)

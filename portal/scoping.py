@@ -1,0 +1,143 @@
+"""The one answer to "what may this user see / change".
+
+A user holds role grants (``portal.Grant``): a role and a scope, the scope being a
+county, a municipality or an actor. ``scope_for(user)`` folds the grants into a
+``Scope`` once per request. Every model that users reach has a manager built from
+``ScopedQuerySet`` and says, as a ``Q`` object, which rows a scope may see and change:
+
+    Municipality.objects.visible_to(user)     # what lists and detail views fetch from
+    Municipality.objects.editable_by(user)    # what forms may change
+
+Views fetch objects with ``get_for_user``: an object outside the user's scope is a 404,
+never a leak; an object the user may see but not act on is a 403 through a named
+``rules`` permission (see each app's ``rules.py``), whose predicates are built on the
+same querysets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user's grants cover, as sets of primary keys."""
+
+    authenticated: bool = False
+    national: bool = False
+    coordinator_counties: frozenset[int] = field(default_factory=frozenset)
+    steering_counties: frozenset[int] = field(default_factory=frozenset)
+    officer_municipalities: frozenset[int] = field(default_factory=frozenset)
+    officer_counties: frozenset[int] = field(default_factory=frozenset)
+    actor_ids: frozenset[int] = field(default_factory=frozenset)
+    actor_counties: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def read_counties(self) -> frozenset[int]:
+        """Counties whose published material the user reads."""
+        return self.coordinator_counties | self.steering_counties | self.officer_counties | self.actor_counties
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.national or self.read_counties)
+
+
+ANONYMOUS_SCOPE = Scope()
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+    """The user's scope, computed with one query and kept on the user for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    from portal.models import Role  # noqa: PLC0415 - models import this module
+
+    coordinator: set[int] = set()
+    steering: set[int] = set()
+    municipalities: set[int] = set()
+    municipality_counties: set[int] = set()
+    actors: set[int] = set()
+    actor_counties: set[int] = set()
+    national = bool(user.is_superuser)
+    for role, county_id, municipality_id, municipality_county_id, actor_id in user.grants.values_list(
+        "role", "county_id", "municipality_id", "municipality__county_id", "actor_id"
+    ):
+        if role == Role.NATIONAL_ADMIN:
+            national = True
+        elif role == Role.COUNTY_COORDINATOR:
+            coordinator.add(county_id)
+        elif role == Role.STEERING_GROUP:
+            steering.add(county_id)
+        elif role == Role.MUNICIPAL_OFFICER:
+            municipalities.add(municipality_id)
+            municipality_counties.add(municipality_county_id)
+        elif role == Role.ACTOR_CONTACT:
+            actors.add(actor_id)
+            actor_counties.add(county_id)
+    scope = Scope(
+        authenticated=True,
+        national=national,
+        coordinator_counties=frozenset(coordinator),
+        steering_counties=frozenset(steering),
+        officer_municipalities=frozenset(municipalities),
+        officer_counties=frozenset(municipality_counties),
+        actor_ids=frozenset(actors),
+        actor_counties=frozenset(actor_counties),
+    )
+    user._portal_scope = scope
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope, after the user's grants changed."""
+    if hasattr(user, "_portal_scope"):
+        del user._portal_scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A QuerySet that knows which rows a scope may see and change.
+
+    Subclasses define ``visible_q`` and, where users change the model, ``editable_q``.
+    National administrators see and change everything; anonymous users nothing.
+    """
+
+    def visible_q(self, scope: Scope) -> Q:
+        raise NotImplementedError(f"{self.model.__name__} must say which rows a scope sees")
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(pk__in=[])
+
+    def _scoped(self, user: Any, q_for: Any) -> ScopedQuerySet:
+        scope = scope_for(user)
+        if not scope.authenticated:
+            return self.none()
+        if scope.national:
+            return self.all()
+        return self.filter(q_for(scope))
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        return self._scoped(user, self.visible_q)
+
+    def editable_by(self, user: Any) -> ScopedQuerySet:
+        return self._scoped(user, lambda scope: self.visible_q(scope) & self.editable_q(scope))
+
+
+def get_for_user(user: Any, queryset: Any, *, perm: str | None = None, **lookup: Any) -> Any:
+    """Fetch one object through the user's scope: 404 outside it, 403 without ``perm``."""
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    obj = get_object_or_404(queryset.visible_to(user), **lookup)
+    if perm is not None and not user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj

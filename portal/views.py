@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from portal import services
+from portal.forms import QueuedPasswordResetForm
+
+# A plain cookie (not the session) that outlives the session: when it is present but the
+# user is signed out, the session has expired and the sign-in page says so.
+SIGNED_IN_COOKIE = "tp_signed_in"
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if request.COOKIES.get(SIGNED_IN_COOKIE) == "1" and not request.user.is_authenticated:
+            messages.info(request, _("Your session has expired. Sign in again to continue where you were."))
+            response = super().get(request, *args, **kwargs)
+            response.delete_cookie(SIGNED_IN_COOKIE)
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=self.request.is_secure())
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(SIGNED_IN_COOKIE)
+        messages.success(request, _("You have signed out."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+
+
+@login_required
+@require_GET
+def home(request):
+    return render(request, "portal/home.html", {"scope_descriptions": services.describe_scope(request.user)})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this when an account and address pair is locked."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def csrf_failure(request, reason=""):
+    """Shown when a form is sent without a valid CSRF token, e.g. after a long pause."""
+    return render(request, "403_csrf.html", status=403)

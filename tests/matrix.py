@@ -1,0 +1,85 @@
+"""The permission matrix: every role against own and foreign objects, for every URL.
+
+Each app's test module lists one ``Row`` per URL pattern of the app and runs
+``matrix_cases(rows)`` through ``check_row``; ``uncovered(namespace, rows)`` makes sure
+no URL pattern of the app is left out. Expected statuses are given per role, with
+``expect()`` filling in a default so a row stays short:
+
+    Row("municipalities:municipality_detail",
+        kwargs=lambda world, side: {"code": world.municipality(side).code},
+        own=expect(200, anonymous=302),
+        foreign=expect(404, anonymous=302))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from portal.models import Role
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, *(r.value for r in Role)]
+SIDES = ("own", "foreign")
+
+
+def expect(default: int, **per_role: int) -> dict[str, int]:
+    """Expected status for every role: ``default`` unless the role is named."""
+    unknown = set(per_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles in matrix row: {sorted(unknown)}")
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    own: dict[str, int]
+    foreign: dict[str, int] | None = None
+    kwargs: Callable | None = None
+    method: str = "get"
+    data: Callable | None = field(default=None)
+
+    def sides(self) -> tuple[str, ...]:
+        return SIDES if self.foreign is not None else ("own",)
+
+
+def matrix_cases(rows: list[Row]) -> list:
+    return [
+        pytest.param(row, side, role, id=f"{row.name}-{side}-{role}")
+        for row in rows
+        for side in row.sides()
+        for role in ROLES
+    ]
+
+
+def check_row(client, world, row: Row, side: str, role: str) -> None:
+    kwargs = row.kwargs(world, side) if row.kwargs else None
+    url = reverse(row.name, kwargs=kwargs)
+    if role != ANONYMOUS:
+        client.force_login(world.user(role))
+    data = row.data(world, side) if row.data else None
+    response = getattr(client, row.method)(url, data)
+    expected = (row.own if side == "own" else row.foreign)[role]
+    assert response.status_code == expected, (
+        f"{role} {row.method.upper()} {url} ({side} object): got {response.status_code}, expected {expected}"
+    )
+
+
+def uncovered(namespace: str, rows: list[Row]) -> set[str]:
+    """URL names of ``namespace`` that no row covers."""
+    resolver = get_resolver()
+    names: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+            elif pattern.name:
+                names.add(f"{prefix}{pattern.name}")
+
+    walk(resolver.url_patterns, "")
+    return {name for name in names if name.startswith(f"{namespace}:")} - {row.name for row in rows}

@@ -1,0 +1,71 @@
+"""Production settings refuse unsafe values, and `check --deploy` is clean with real ones."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+SAFE = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x7#kP2!mQ9zL4@vN8&wR3^tY6*uB1(cD5)eF0-gH2+jK4=lM6_nO8~pQ0|rS2<tU4>",
+    "ALLOWED_HOSTS": "trygghetsportalen.example.se",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, **env):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **SAFE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_secret_key():
+    result = manage("check", **{**SAFE, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "requires SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", **{**SAFE, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "requires ALLOWED_HOSTS" in result.stderr
+
+
+def test_security_headers_on_every_response(client, db):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_swedish_is_the_default_with_iso_dates_and_swedish_numbers(client, db):
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("sv"):
+        assert formats.date_format(datetime.date(2025, 3, 14)) == "2025-03-14"
+        assert formats.number_format(1234.5, decimal_pos=1, use_l10n=True, force_grouping=True) == "1\xa0234,5"
+    assert client.get("/accounts/login/").content.decode().startswith('<!doctype html>\n\n<html lang="sv">')
