@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.models import County, Municipality
+from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, KeyFigure, Municipality
 
 
 @admin.register(County)
@@ -9,9 +10,36 @@ class CountyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+
+
+class CoordinatorInline(admin.TabularInline):
+    model = Coordinator
+    extra = 0
+
+
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "county"]
+class MunicipalityAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "county", "police_area"]
     list_filter = ["county"]
     list_select_related = ["county"]
     search_fields = ["code", "name"]
+    inlines = [CouncilMemberInline, CoordinatorInline]
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "year", "population", "reported_crimes"]
+    list_filter = ["year", "municipality__county"]
+    list_select_related = ["municipality"]
+    search_fields = ["municipality__name", "municipality__code"]
+
+
+@admin.register(ComplianceItem)
+class ComplianceItemAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "obligation", "status", "date"]
+    list_filter = ["obligation", "status", "municipality__county"]
+    list_select_related = ["municipality"]
+    search_fields = ["municipality__name"]

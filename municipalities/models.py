@@ -1,9 +1,18 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, FloatField, Q, Window
+from django.db.models.functions import Cast, Rank
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.scoping import Scope, ScopedQuerySet
+from portal.uploads import Document
 
 
 class CountyQuerySet(ScopedQuerySet):
@@ -44,13 +53,39 @@ class MunicipalityQuerySet(ScopedQuerySet):
 
 
 class Municipality(models.Model):
-    """A municipality (kommun), identified by its four-digit SCB code."""
+    """A municipality (kommun), identified by its four-digit SCB code, with its profile."""
 
     code = models.CharField(_("municipality code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
     )
+    police_area = models.CharField(
+        _("local police area"),
+        max_length=150,
+        blank=True,
+        help_text=_("The local police area (lokalpolisområde) the municipality belongs to."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=5000,
+        help_text=_("How crime prevention is organised in the municipality, in a few sentences."),
+    )
+    council_name = models.CharField(
+        _("name of the local crime-prevention council"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Brottsförebyggande rådet i Hässleholm."),
+    )
+    council_description = models.TextField(
+        _("about the council"),
+        blank=True,
+        max_length=3000,
+        help_text=_("How often it meets, who chairs it, whether it has a working committee."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -64,3 +99,252 @@ class Municipality(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("municipalities:municipality_detail", kwargs={"code": self.code})
+
+
+class MunicipalityPartQuerySet(ScopedQuerySet):
+    """Rows that belong to one municipality are seen and changed as the municipality is."""
+
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(municipality__county_id__in=scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(municipality__county_id__in=scope.coordinator_counties) | Q(
+            municipality_id__in=scope.officer_municipalities
+        )
+
+
+class CouncilMemberKind(models.TextChoices):
+    ADMINISTRATION = "administration", _("Municipal administration")
+    POLITICIAN = "politician", _("Politician")
+    MUNICIPAL_BOARD = "municipal_board", _("Municipal executive board")
+    RESCUE_SERVICE = "rescue_service", _("Rescue service")
+    POLICE = "police", _("Police")
+    BUSINESS = "business", _("Business")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    OTHER = "other", _("Other")
+
+
+class CouncilMember(models.Model):
+    """A member of the local crime-prevention council (brottsförebyggande råd)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="council_members", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Leave empty to list only the role."))
+    organisation = models.CharField(
+        _("organisation"), max_length=200, help_text=_("For example: Socialförvaltningen, Polisen.")
+    )
+    kind = models.CharField(_("kind of member"), max_length=32, choices=CouncilMemberKind.choices)
+    role = models.CharField(
+        _("role in the council"),
+        max_length=150,
+        blank=True,
+        help_text=_("For example: chair, community police officer."),
+    )
+    history = HistoricalRecords()
+
+    objects = MunicipalityPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        ordering = ["kind", "organisation", "name", "pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.name, self.role, self.organisation) if part)
+
+
+class Coordinator(models.Model):
+    """A crime-prevention coordinator (samordnare) of the municipality, with contact details."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="coordinators", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    objects = MunicipalityPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coordinator")
+        verbose_name_plural = _("coordinators")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyFigureQuerySet(MunicipalityPartQuerySet):
+    def with_rates(self) -> KeyFigureQuerySet:
+        """Reported crimes per 100 000 inhabitants and ranks within the county for the year.
+
+        Rank 1 is the largest population and the most reported crimes, as in "Hässleholm is
+        the fifth largest municipality in Skåne and sixth by reported crimes".
+        """
+        partition = [F("municipality__county_id"), F("year")]
+        return self.annotate(
+            crimes_per_100k=Cast(F("reported_crimes"), FloatField()) * 100000.0 / F("population"),
+            population_rank=Window(Rank(), partition_by=partition, order_by=F("population").desc()),
+            crime_rank=Window(Rank(), partition_by=partition, order_by=F("reported_crimes").desc()),
+        )
+
+
+class KeyFigure(models.Model):
+    """Population and reported crimes (anmälda brott) of a municipality for one year."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+    reported_crimes = models.PositiveIntegerField(_("reported crimes"))
+    history = HistoricalRecords()
+
+    objects = KeyFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["municipality", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="key_figure_one_per_year"),
+            models.CheckConstraint(condition=Q(population__gt=0), name="key_figure_population_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"
+
+    @property
+    def per_100k(self) -> float:
+        return self.reported_crimes * 100000 / self.population
+
+
+class Obligation(models.TextChoices):
+    """What Lag (2023:196) asks of each municipality, in the order the work is done."""
+
+    SITUATION_ANALYSIS = "situation_analysis", _("Situation analysis (lägesbild)")
+    ACTION_PROGRAMME = "action_programme", _("Action programme")
+    COORDINATING_FUNCTION = "coordinating_function", _("Coordinating function")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class ComplianceState(models.TextChoices):
+    MISSING = "missing", _("Missing")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PLACE = "in_place", _("In place")
+    OUTDATED = "outdated", _("Outdated")
+
+
+# What a user sets; "outdated" is derived from the date.
+ENTERED_STATES = [
+    (ComplianceState.MISSING.value, ComplianceState.MISSING.label),
+    (ComplianceState.IN_PROGRESS.value, ComplianceState.IN_PROGRESS.label),
+    (ComplianceState.IN_PLACE.value, ComplianceState.IN_PLACE.label),
+]
+
+
+class ComplianceItem(models.Model):
+    """One obligation of the law for one municipality, with the facts that show it is met."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="compliance_items", verbose_name=_("municipality")
+    )
+    obligation = models.CharField(_("obligation"), max_length=32, choices=Obligation.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ENTERED_STATES, default=ComplianceState.MISSING)
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the document or decision (for a follow-up: when it was done). Format: 2025-03-14."),
+    )
+    covers_mapping = models.BooleanField(_("covers a mapping of crime"), default=False)
+    covers_consequences = models.BooleanField(_("covers the extent and consequences"), default=False)
+    covers_analysis = models.BooleanField(_("covers an analysis of causes"), default=False)
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, blank=True, help_text=_("The body that decided, e.g. Kommunfullmäktige.")
+    )
+    period_start = models.PositiveSmallIntegerField(_("period from (year)"), null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(_("period to (year)"), null=True, blank=True)
+    responsible = models.CharField(
+        _("who"), max_length=200, blank=True, help_text=_("Who carries the coordinating function.")
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=3000)
+    history = HistoricalRecords()
+
+    objects = MunicipalityPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compliance item")
+        verbose_name_plural = _("compliance items")
+        ordering = ["municipality", "obligation"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "obligation"], name="compliance_one_per_obligation"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="compliance_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_obligation_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "municipalities:compliance_edit", kwargs={"code": self.municipality.code, "obligation": self.obligation}
+        )
+
+    def state(self, today: datetime.date | None = None) -> str:
+        """The state shown to users: an item in place turns outdated when its date is too old."""
+        return compliance_state(self, today)
+
+
+def compliance_state(item: ComplianceItem | None, today: datetime.date | None = None) -> str:
+    if item is None:
+        return ComplianceState.MISSING
+    if item.status != ComplianceState.IN_PLACE:
+        return item.status
+    if item.date and item.date < outdated_before(today or timezone.localdate()):
+        return ComplianceState.OUTDATED
+    return ComplianceState.IN_PLACE
+
+
+def outdated_before(today: datetime.date) -> datetime.date:
+    """Items dated before this day are outdated (COMPLIANCE_OUTDATED_AFTER_YEARS back)."""
+    years = settings.COMPLIANCE_OUTDATED_AFTER_YEARS
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class ComplianceDocumentQuerySet(ScopedQuerySet):
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(item__municipality__county_id__in=scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(item__municipality__county_id__in=scope.coordinator_counties) | Q(
+            item__municipality_id__in=scope.officer_municipalities
+        )
+
+
+class ComplianceDocument(Document):
+    """A document that shows an obligation is met: the lägesbild, the programme, a decision."""
+
+    item = models.ForeignKey(
+        ComplianceItem, on_delete=models.CASCADE, related_name="documents", verbose_name=_("compliance item")
+    )
+
+    objects = ComplianceDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compliance document")
+        verbose_name_plural = _("compliance documents")
+        ordering = ["-uploaded_at"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:compliance_document", kwargs={"pk": self.pk})

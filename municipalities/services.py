@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from municipalities.models import County, Municipality
+from municipalities.models import (
+    ComplianceDocument,
+    ComplianceItem,
+    ComplianceState,
+    Coordinator,
+    CouncilMember,
+    County,
+    KeyFigure,
+    Municipality,
+    Obligation,
+    compliance_state,
+)
+from portal import charts
+from portal.history import change_log
+from portal.uploads import fill_document
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -60,3 +78,303 @@ def load_reference_data(data_dir: Path = DATA_DIR) -> LoadResult:
             municipality.save(update_fields=["name", "county"])
             m_updated += 1
     return LoadResult(c_created, c_updated, m_created, m_updated)
+
+
+# --- County overview and municipality page -----------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    municipality: Municipality
+    latest: KeyFigure | None
+    states: dict[str, str]
+    coordinators: list[Coordinator]
+
+    @property
+    def state_list(self) -> list[tuple[str, str]]:
+        return [(obligation, self.states[obligation]) for obligation in Obligation.values]
+
+
+@dataclass
+class CountyOverview:
+    county: County
+    rows: list[OverviewRow]
+    matrix: list[tuple[str, str, dict[str, int]]]  # (obligation, label, {state: count})
+    total: int
+
+
+def ranked_key_figures(municipality: Municipality) -> list[KeyFigure]:
+    """The municipality's key figures, newest first, with rate and ranks in its county (one query)."""
+    # The ranks are window functions over the whole county: filtering the query to the
+    # municipality would rank it against itself, so the county's rows are read and picked here.
+    county_figures = KeyFigure.objects.filter(municipality__county_id=municipality.county_id).with_rates()
+    return [kf for kf in county_figures.order_by("-year") if kf.municipality_id == municipality.pk]
+
+
+def latest_key_figures(municipalities: Iterable[Municipality]) -> dict[int, KeyFigure]:
+    """Each municipality's newest key figure, with rate and ranks in its county (one query)."""
+    ids = [m.pk for m in municipalities]
+    if not ids:
+        return {}
+    county_ids = {m.county_id for m in municipalities}
+    latest: dict[int, KeyFigure] = {}
+    # Ranks are computed over the whole county, so the query reads the county's figures.
+    for figure in KeyFigure.objects.filter(municipality__county_id__in=county_ids).with_rates().order_by("-year"):
+        if figure.municipality_id in ids:
+            latest.setdefault(figure.municipality_id, figure)
+    return latest
+
+
+def county_overview(county: County, *, q: str = "", obligation: str = "", state: str = "", sort: str = "name"):
+    """Every municipality of ``county`` with its latest figures and compliance states.
+
+    States are derived from dates, so filtering and sorting happen here on the county's
+    rows (at most a few dozen) after a fixed number of queries.
+    """
+    municipalities = list(county.municipalities.order_by("name").prefetch_related("coordinators", "compliance_items"))
+    latest = latest_key_figures(municipalities)
+    today = timezone.localdate()
+    rows = []
+    for municipality in municipalities:
+        items = {item.obligation: item for item in municipality.compliance_items.all()}
+        states = {o: compliance_state(items.get(o), today) for o in Obligation.values}
+        rows.append(
+            OverviewRow(municipality, latest.get(municipality.pk), states, list(municipality.coordinators.all()))
+        )
+
+    matrix = []
+    for value, label in Obligation.choices:
+        counts = dict.fromkeys(ComplianceState.values, 0)
+        for row in rows:
+            counts[row.states[value]] += 1
+        matrix.append((value, label, counts))
+
+    total = len(rows)
+    if q:
+        rows = [r for r in rows if q.casefold() in r.municipality.name.casefold()]
+    if state:
+        wanted = [obligation] if obligation else Obligation.values
+        rows = [r for r in rows if any(r.states[o] == state for o in wanted)]
+    if sort == "-population":
+        rows.sort(key=lambda r: r.latest.population if r.latest else -1, reverse=True)
+    elif sort in ("rate", "-rate"):
+        missing = float("inf") if sort == "rate" else float("-inf")
+        rows.sort(key=lambda r: r.latest.crimes_per_100k if r.latest else missing, reverse=sort == "-rate")
+    return CountyOverview(county=county, rows=rows, matrix=matrix, total=total)
+
+
+@dataclass
+class ComplianceView:
+    obligation: str
+    label: str
+    item: ComplianceItem | None
+    state: str
+
+
+def compliance_views(municipality: Municipality) -> list[ComplianceView]:
+    """The four obligations of the law for ``municipality``, with documents prefetched."""
+    items = {i.obligation: i for i in municipality.compliance_items.prefetch_related("documents")}
+    today = timezone.localdate()
+    return [
+        ComplianceView(value, label, items.get(value), compliance_state(items.get(value), today))
+        for value, label in Obligation.choices
+    ]
+
+
+def municipality_history(municipality: Municipality, limit: int = 20):
+    return change_log(
+        Municipality.history.filter(id=municipality.pk),
+        CouncilMember.history.filter(municipality_id=municipality.pk),
+        Coordinator.history.filter(municipality_id=municipality.pk),
+        KeyFigure.history.filter(municipality_id=municipality.pk),
+        ComplianceItem.history.filter(municipality_id=municipality.pk),
+        limit=limit,
+    )
+
+
+def crime_rate_chart(municipality: Municipality, figures: list[KeyFigure]) -> str:
+    """The reported-crimes-per-100 000 chart, the same on the page and in reports."""
+    points = [(str(f.year), f.crimes_per_100k) for f in sorted(figures, key=lambda f: f.year)]
+    return charts.line_chart(
+        [charts.Series(gettext("Reported crimes per 100 000 inhabitants"), points)],
+        chart_id=f"crime-rate-{municipality.code}",
+        title=gettext("Reported crimes per 100 000 inhabitants in %(name)s") % {"name": municipality.name},
+    )
+
+
+@transaction.atomic
+def save_compliance_item(form, municipality: Municipality, obligation: str, user) -> ComplianceItem:
+    """Save the item and, when one was given, its new document, in one transaction."""
+    item = form.save(commit=False)
+    item.municipality = municipality
+    item.obligation = obligation
+    item.save()
+    uploaded = form.cleaned_data.get("document")
+    if uploaded:
+        document = fill_document(ComplianceDocument(item=item), uploaded, user)
+        document.save()
+    return item
+
+
+# --- Key figure import ---------------------------------------------------------------------
+
+HEADERS = {
+    "code": {"kommunkod", "kommun", "municipality_code", "code"},
+    "year": {"år", "ar", "year"},
+    "population": {"folkmängd", "folkmangd", "befolkning", "invånare", "invanare", "population"},
+    "reported_crimes": {"anmälda brott", "anmalda brott", "anmälda_brott", "anmalda_brott", "reported_crimes"},
+}
+MAX_IMPORT_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _decode(data: bytes) -> str:
+    # Excel on Swedish Windows saves CSV as Windows-1252; everything else is UTF-8.
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def _whole_number(text: str) -> int | None:
+    cleaned = "".join(text.split()).replace("\u202f", "")
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+def parse_key_figures(data: bytes) -> tuple[list[tuple[int, str, int, int, int]], list[RowError]]:
+    """Read the CSV into (line, code, year, population, crimes) rows, and every row's errors."""
+    text = _decode(data)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return [], [RowError(1, gettext("The file is empty."))]
+    delimiter = max(";,\t", key=lines[0].count)
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [" ".join(h.strip().casefold().replace("_", " ").split()) for h in next(reader)]
+    columns = {}
+    for key, names in HEADERS.items():
+        normalised = {" ".join(n.replace("_", " ").split()) for n in names}
+        found = [i for i, h in enumerate(header) if h in normalised]
+        if not found:
+            return [], [
+                RowError(
+                    1,
+                    gettext("The header row must name the columns kommunkod, år, folkmängd and anmälda brott."),
+                )
+            ]
+        columns[key] = found[0]
+    rows, errors = [], []
+    this_year = timezone.localdate().year
+    for line, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if line > MAX_IMPORT_ROWS + 1:
+            errors.append(RowError(line, gettext("The file has more than %(max)s rows.") % {"max": MAX_IMPORT_ROWS}))
+            break
+        if len(record) <= max(columns.values()):
+            errors.append(RowError(line, gettext("The row has too few columns.")))
+            continue
+        row, problems = _check_row(record, columns, this_year)
+        if problems:
+            errors.append(RowError(line, "; ".join(problems).capitalize() + "."))
+        else:
+            rows.append((line, *row))
+    return rows, errors
+
+
+def _check_row(record: list[str], columns: dict[str, int], this_year: int) -> tuple[tuple, list[str]]:
+    """One row's values (code, year, population, crimes) and what is wrong with them."""
+    code = record[columns["code"]].strip()
+    if code.isdigit() and len(code) == 3:
+        code = f"0{code}"  # spreadsheets drop the leading zero of Stockholm county's codes
+    year = _whole_number(record[columns["year"]])
+    population = _whole_number(record[columns["population"]])
+    crimes = _whole_number(record[columns["reported_crimes"]])
+    problems = []
+    if not (code.isdigit() and len(code) == 4):
+        problems.append(gettext("the municipality code must have four digits (got “%(value)s”)") % {"value": code})
+    if year is None or not 1968 <= year <= this_year:
+        problems.append(gettext("the year must be between 1968 and %(year)s") % {"year": this_year})
+    if not population:
+        problems.append(gettext("the population must be a whole number above zero"))
+    if crimes is None:
+        problems.append(gettext("reported crimes must be a whole number, zero or more"))
+    return (code, year, population, crimes), problems
+
+
+def import_key_figures(data: bytes, *, user=None) -> ImportResult:
+    """Check every row, then save all of them or none.
+
+    With ``user``, only municipalities the user may change are accepted. Importing the
+    same file again changes nothing.
+    """
+    rows, errors = parse_key_figures(data)
+    municipalities = Municipality.objects.all() if user is None else Municipality.objects.visible_to(user)
+    known = {m.code: m for m in municipalities.filter(code__in={r[1] for r in rows})}
+    editable = (
+        set(known)
+        if user is None
+        else set(Municipality.objects.editable_by(user).filter(code__in=known).values_list("code", flat=True))
+    )
+    seen: dict[tuple[str, int], int] = {}
+    for line, code, year, _population, _crimes in rows:
+        if code not in known:
+            errors.append(RowError(line, gettext("No municipality has the code %(code)s.") % {"code": code}))
+        elif code not in editable:
+            errors.append(
+                RowError(line, gettext("You may not change the figures of %(name)s.") % {"name": known[code].name})
+            )
+        elif (code, year) in seen:
+            errors.append(
+                RowError(
+                    line,
+                    gettext("%(name)s %(year)s is already on line %(line)s.")
+                    % {"name": known[code].name, "year": year, "line": seen[(code, year)]},
+                )
+            )
+        else:
+            seen[(code, year)] = line
+    result = ImportResult(errors=sorted(errors, key=lambda e: e.line))
+    if errors or not rows:
+        if not rows and not errors:
+            result.errors.append(RowError(2, gettext("The file has no rows of figures.")))
+        return result
+    with transaction.atomic():
+        existing = {
+            (kf.municipality_id, kf.year): kf
+            for kf in KeyFigure.objects.select_for_update().filter(municipality__in=known.values())
+        }
+        to_create, to_update = [], []
+        for _line, code, year, population, crimes in rows:
+            municipality = known[code]
+            figure = existing.get((municipality.pk, year))
+            if figure is None:
+                to_create.append(
+                    KeyFigure(municipality=municipality, year=year, population=population, reported_crimes=crimes)
+                )
+            elif (figure.population, figure.reported_crimes) != (population, crimes):
+                figure.population, figure.reported_crimes = population, crimes
+                to_update.append(figure)
+            else:
+                result.unchanged += 1
+        bulk_create_with_history(to_create, KeyFigure, default_user=user)
+        if to_update:
+            bulk_update_with_history(to_update, KeyFigure, ["population", "reported_crimes"], default_user=user)
+        result.created, result.updated = len(to_create), len(to_update)
+    return result

@@ -1,9 +1,28 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
-from municipalities.models import County, Municipality
+from municipalities import services
+from municipalities.forms import (
+    ComplianceItemForm,
+    CoordinatorFormSet,
+    CouncilMemberFormSet,
+    KeyFigureFormSet,
+    KeyFigureImportForm,
+    MunicipalityProfileForm,
+    OverviewFilterForm,
+)
+from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
 from portal.scoping import get_for_user
+from portal.uploads import document_response
+
+CHANGE = "municipalities.change_municipality"
 
 
 @login_required
@@ -17,12 +36,163 @@ def county_list(request):
 @require_GET
 def county_detail(request, code):
     county = get_for_user(request.user, County, code=code)
-    municipalities = county.municipalities.order_by("name")
-    return render(request, "municipalities/county_detail.html", {"county": county, "municipalities": municipalities})
+    filters = OverviewFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    overview = services.county_overview(county, **{k: v for k, v in params.items() if v})
+    return render(
+        request,
+        "municipalities/county_detail.html",
+        {
+            "county": county,
+            "overview": overview,
+            "filters": filters,
+            "obligations": Obligation.choices,
+            "can_import": request.user.has_perm("municipalities.import_key_figures"),
+        },
+    )
 
 
 @login_required
 @require_GET
 def municipality_detail(request, code):
     municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
-    return render(request, "municipalities/municipality_detail.html", {"municipality": municipality})
+    figures = services.ranked_key_figures(municipality)
+    return render(
+        request,
+        "municipalities/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "council_members": municipality.council_members.all(),
+            "coordinators": municipality.coordinators.all(),
+            "figures": figures,
+            "chart": services.crime_rate_chart(municipality, figures) if figures else "",
+            "compliance": services.compliance_views(municipality),
+            "history": services.municipality_history(municipality),
+            "can_change": request.user.has_perm(CHANGE, municipality),
+        },
+    )
+
+
+def _editable_municipality(request, code) -> Municipality:
+    return get_for_user(request.user, Municipality.objects.select_related("county"), perm=CHANGE, code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def municipality_edit(request, code):
+    municipality = _editable_municipality(request, code)
+    form = MunicipalityProfileForm(request.POST or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The profile of %(name)s is saved.") % {"name": municipality.name})
+        return redirect(municipality)
+    return render(
+        request,
+        "municipalities/municipality_form.html",
+        {"municipality": municipality, "form": form, "title": _("Edit profile and council")},
+    )
+
+
+# The parts of a municipality edited as a list of rows: (formset, page title, saved message).
+PARTS = {
+    "council_members": (
+        CouncilMemberFormSet,
+        gettext_lazy("Members of the local crime-prevention council"),
+        gettext_lazy("The council members of %(name)s are saved."),
+    ),
+    "coordinators": (
+        CoordinatorFormSet,
+        gettext_lazy("Crime-prevention coordinators"),
+        gettext_lazy("The coordinators of %(name)s are saved."),
+    ),
+    "key_figures": (
+        KeyFigureFormSet,
+        gettext_lazy("Key figures per year"),
+        gettext_lazy("The key figures of %(name)s are saved."),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_edit(request, code, part):
+    """Edit the council members, coordinators or key figures of a municipality, all rows at once."""
+    formset_class, title, saved = PARTS[part]
+    municipality = _editable_municipality(request, code)
+    formset = formset_class(request.POST or None, instance=municipality)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, saved % {"name": municipality.name})
+        return redirect(municipality)
+    return render(
+        request, "municipalities/formset.html", {"municipality": municipality, "formset": formset, "title": title}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compliance_edit(request, code, obligation):
+    if obligation not in Obligation.values:
+        raise Http404
+    municipality = _editable_municipality(request, code)
+    item = ComplianceItem.objects.filter(municipality=municipality, obligation=obligation).first()
+    form = ComplianceItemForm(request.POST or None, request.FILES or None, instance=item, obligation=obligation)
+    if request.method == "POST" and form.is_valid():
+        services.save_compliance_item(form, municipality, obligation, request.user)
+        messages.success(request, _("%(obligation)s is saved.") % {"obligation": Obligation(obligation).label})
+        return redirect(municipality)
+    return render(
+        request,
+        "municipalities/compliance_form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "item": item,
+            "documents": item.documents.all() if item else [],
+            "title": Obligation(obligation).label,
+        },
+    )
+
+
+@login_required
+@require_GET
+def compliance_document(request, pk):
+    return document_response(get_for_user(request.user, ComplianceDocument, pk=pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compliance_document_delete(request, pk):
+    document = get_for_user(
+        request.user,
+        ComplianceDocument.objects.select_related("item__municipality"),
+        perm="municipalities.delete_compliancedocument",
+        pk=pk,
+    )
+    municipality = document.item.municipality
+    if request.method == "POST":
+        name = document.original_name
+        document.delete()
+        messages.success(request, _("The document %(name)s is deleted.") % {"name": name})
+        return redirect(municipality)
+    return render(request, "municipalities/document_confirm_delete.html", {"document": document})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_figures_import(request):
+    if not request.user.has_perm("municipalities.import_key_figures"):
+        raise PermissionDenied
+    form = KeyFigureImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.import_key_figures(form.cleaned_data["file"].read(), user=request.user)
+        if result.ok:
+            messages.success(
+                request,
+                _("The file is imported: %(created)s new, %(updated)s changed and %(unchanged)s unchanged rows.")
+                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )
+            return redirect("municipalities:key_figures_import")
+    return render(request, "municipalities/key_figures_import.html", {"form": form, "result": result})

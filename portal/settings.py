@@ -159,7 +159,8 @@ USE_I18N = True
 USE_TZ = True
 # ISO dates and Swedish number formats in both languages: see portal/formats/.
 FORMAT_MODULE_PATH = ["portal.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Grouping is asked for where a number is a quantity ({{ n|floatformat:"0g" }}), never for years or codes.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files and uploads ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -174,6 +175,7 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,6 +185,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Domain rules ---------------------------------------------------------------------
+# A compliance item (lägesbild, action programme, …) in place turns "outdated" after this many years.
+COMPLIANCE_OUTDATED_AFTER_YEARS = env.int("COMPLIANCE_OUTDATED_AFTER_YEARS", default=4)
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -62,3 +62,61 @@ class GrantFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.COUNTY_COORDINATOR
+
+
+# --- municipalities ------------------------------------------------------------------------
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "Lägesbild 2024.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
+
+
+class KeyFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.KeyFigure"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    year = 2024
+    population = 50000
+    reported_crimes = 5000
+
+
+class CouncilMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.CouncilMember"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    organisation = factory.Sequence(lambda n: f"Förvaltning {n}")
+    kind = "administration"
+
+
+class CoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Coordinator"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Samordnare {n}")
+
+
+class ComplianceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.ComplianceItem"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    obligation = "situation_analysis"
+    status = "in_place"
+    date = factory.LazyFunction(lambda: __import__("datetime").date(2024, 3, 1))
+
+
+def compliance_document(item, user=None, name: str = "Lägesbild 2024.pdf"):
+    """A stored PDF document of ``item``, made the way an upload makes it."""
+    from municipalities.models import ComplianceDocument
+    from portal.uploads import fill_document
+
+    document = fill_document(ComplianceDocument(item=item), pdf_upload(name), user)
+    document.save()
+    return document

@@ -1,0 +1,149 @@
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import (
+    ComplianceItem,
+    ComplianceState,
+    Coordinator,
+    CouncilMember,
+    KeyFigure,
+    Municipality,
+    Obligation,
+)
+from portal.uploads import DocumentField
+
+
+class MunicipalityProfileForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["police_area", "description", "council_name", "council_description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "council_description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MunicipalityPartFormSet(BaseInlineFormSet):
+    """Rows of one municipality; each form's row knows its municipality without a query."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
+CouncilMemberFormSet = inlineformset_factory(
+    Municipality,
+    CouncilMember,
+    formset=MunicipalityPartFormSet,
+    fields=["name", "organisation", "kind", "role"],
+    extra=1,
+    can_delete=True,
+)
+
+CoordinatorFormSet = inlineformset_factory(
+    Municipality,
+    Coordinator,
+    formset=MunicipalityPartFormSet,
+    fields=["name", "title", "email", "phone"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class KeyFigureForm(forms.ModelForm):
+    class Meta:
+        model = KeyFigure
+        fields = ["year", "population", "reported_crimes"]
+
+    def clean_year(self):
+        from django.utils import timezone  # noqa: PLC0415 - only needed here
+
+        year = self.cleaned_data["year"]
+        if not 1968 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Give a year between 1968 and this year."))
+        return year
+
+
+KeyFigureFormSet = inlineformset_factory(
+    Municipality,
+    KeyFigure,
+    form=KeyFigureForm,
+    formset=MunicipalityPartFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+# Which facts each obligation records, beyond status, date and notes.
+OBLIGATION_FIELDS = {
+    Obligation.SITUATION_ANALYSIS: ["covers_mapping", "covers_consequences", "covers_analysis"],
+    Obligation.ACTION_PROGRAMME: ["decided_by", "period_start", "period_end"],
+    Obligation.COORDINATING_FUNCTION: ["responsible"],
+    Obligation.FOLLOW_UP: [],
+}
+
+
+class ComplianceItemForm(forms.ModelForm):
+    document = DocumentField(label=_("Add a document"), required=False)
+
+    class Meta:
+        model = ComplianceItem
+        fields = [
+            "status",
+            "date",
+            "covers_mapping",
+            "covers_consequences",
+            "covers_analysis",
+            "decided_by",
+            "period_start",
+            "period_end",
+            "responsible",
+            "notes",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, obligation: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = {"status", "date", "notes", "document", *OBLIGATION_FIELDS[obligation]}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        if cleaned.get("status") == ComplianceState.IN_PLACE and not cleaned.get("date") and "date" in self.fields:
+            self.add_error("date", _("Give the date of the document or decision when the item is in place."))
+        return cleaned
+
+
+class KeyFigureImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: kommunkod, år, folkmängd, anmälda brott (a header row first). "
+            "Separated by semicolon or comma; numbers such as 1 234 are fine."
+        ),
+    )
+
+
+class OverviewFilterForm(forms.Form):
+    """Filters and sorting of the county overview; every field is optional."""
+
+    SORTS = [
+        ("name", _("Name")),
+        ("-population", _("Population, largest first")),
+        ("-rate", _("Reported crimes per 100 000, highest first")),
+        ("rate", _("Reported crimes per 100 000, lowest first")),
+    ]
+    q = forms.CharField(label=_("Municipality name"), required=False, max_length=100)
+    obligation = forms.ChoiceField(
+        label=_("Obligation"), required=False, choices=[("", _("Any obligation")), *Obligation.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *ComplianceState.choices]
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
