@@ -25,6 +25,7 @@ from municipalities.models import (
     compliance_state,
 )
 from portal import charts
+from portal.collation import swedish_key
 from portal.history import change_log
 from portal.uploads import fill_document
 
@@ -155,7 +156,9 @@ def county_overview(county: County, *, q: str = "", obligation: str = "", state:
     if state:
         wanted = [obligation] if obligation else Obligation.values
         rows = [r for r in rows if any(r.states[o] == state for o in wanted)]
-    if sort == "-population":
+    if sort in ("", "name"):
+        rows.sort(key=lambda r: swedish_key(r.municipality.name))
+    elif sort == "-population":
         rows.sort(key=lambda r: r.latest.population if r.latest else -1, reverse=True)
     elif sort in ("rate", "-rate"):
         missing = float("inf") if sort == "rate" else float("-inf")

@@ -326,3 +326,11 @@ def test_compliance_turns_outdated_after_the_configured_years(settings, world):
     settings.COMPLIANCE_OUTDATED_AFTER_YEARS = 10
     assert compliance_state(item, datetime.date(2024, 6, 2)) == "in_place"
     assert compliance_state(None) == "missing"
+
+
+def test_municipalities_are_listed_in_swedish_alphabetical_order(coordinator_client, world):
+    for name in ("Östra Göinge", "Ängelholm", "Åstorp", "Ystad"):
+        MunicipalityFactory(county=world.own_county, name=name)
+    rows = coordinator_client.get("/lan/12/").context["overview"].rows
+    names = [r.municipality.name for r in rows]
+    assert names == ["Hässleholm", "Lund", "Ystad", "Åstorp", "Ängelholm", "Östra Göinge"]

@@ -69,3 +69,11 @@ def test_swedish_is_the_default_with_iso_dates_and_swedish_numbers(client, db):
         assert formats.date_format(datetime.date(2025, 3, 14)) == "2025-03-14"
         assert formats.number_format(1234.5, decimal_pos=1, use_l10n=True, force_grouping=True) == "1\xa0234,5"
     assert client.get("/accounts/login/").content.decode().startswith('<!doctype html>\n\n<html lang="sv">')
+
+
+def test_swedish_even_when_the_browser_prefers_english_until_the_user_switches(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Logga in i Trygghetsportalen" in page.content.decode()
+    assert page["Content-Language"] == "sv"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "Sign in to Trygghetsportalen" in client.get("/accounts/login/").content.decode()
