@@ -1,9 +1,21 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.concurrency import Versioned
 from portal.scoping import Scope, ScopedQuerySet
+from portal.uploads import Document
 
 
 class ActorKind(models.TextChoices):
@@ -56,3 +68,499 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:actor_detail", kwargs={"pk": self.pk})
+
+
+# --- Action plans -----------------------------------------------------------------------------
+
+
+class CountyPartQuerySet(ScopedQuerySet):
+    """Rows of one county (``county``) are read by the county and changed by its coordinators."""
+
+    county_path = "county_id"
+
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(**{f"{self.county_path}__in": scope.read_counties})
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(**{f"{self.county_path}__in": scope.coordinator_counties})
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ActionPlan(Versioned):
+    """A regional action plan (handlingsplan) of a county, e.g. "Skåne tillsammans mot brott"."""
+
+    county = models.ForeignKey(
+        "municipalities.County", on_delete=models.PROTECT, related_name="action_plans", verbose_name=_("county")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    adopting_actors = models.ManyToManyField(
+        Actor, blank=True, related_name="adopted_plans", verbose_name=_("adopted by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[adopting_actors])
+
+    objects = CountyPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="plan_period_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:plan_detail", kwargs={"pk": self.pk})
+
+
+class PlanDocumentQuerySet(CountyPartQuerySet):
+    county_path = "plan__county_id"
+
+
+class PlanDocument(Document):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents", verbose_name=_("plan"))
+
+    objects = PlanDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan document")
+        verbose_name_plural = _("plan documents")
+        ordering = ["-uploaded_at"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:plan_document", kwargs={"pk": self.pk})
+
+
+# --- Progress statuses (a list the county can extend) --------------------------------------------
+
+
+class Tone(models.TextChoices):
+    """How a status is shown: the text always says it, the tone only supports it."""
+
+    NEUTRAL = "neutral", _("Neutral")
+    GOOD = "good", _("Good")
+    WARNING = "warning", _("Warning")
+    BAD = "bad", _("Bad")
+
+
+class ProgressStatusQuerySet(ScopedQuerySet):
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(county_id__in=scope.coordinator_counties)
+
+    def for_county(self, county_id: int) -> ProgressStatusQuerySet:
+        return self.filter(Q(county__isnull=True) | Q(county_id=county_id))
+
+
+class ProgressStatus(models.Model):
+    """A status a progress update can have: the six national ones, plus any a county adds."""
+
+    county = models.ForeignKey(
+        "municipalities.County",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_statuses",
+        verbose_name=_("county"),
+        help_text=_("Empty for the statuses every county has."),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    tone = models.CharField(_("shown as"), max_length=16, choices=Tone.choices, default=Tone.NEUTRAL)
+    is_done = models.BooleanField(_("means the measure is done"), default=False)
+    is_cancelled = models.BooleanField(_("means the measure is cancelled"), default=False)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
+
+    objects = ProgressStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress status")
+        verbose_name_plural = _("progress statuses")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="status_code_unique_per_county"),
+            models.CheckConstraint(condition=~Q(is_done=True, is_cancelled=True), name="status_not_done_and_cancelled"),
+        ]
+
+    def __str__(self) -> str:
+        # The national statuses are stored by their English msgid and translated when shown;
+        # a county's own statuses are shown as typed.
+        return gettext(self.name) if self.county_id is None else self.name
+
+
+# --- Measures ---------------------------------------------------------------------------------
+
+
+class MeasureQuerySet(CountyPartQuerySet):
+    county_path = "plan__county_id"
+
+    def reportable_q(self, scope: Scope) -> Q:
+        """Measures the scope may post progress on: the county's coordinators, the lead and
+        participating actors' contacts, and the officers of participating municipalities."""
+        return (
+            Q(plan__county_id__in=scope.coordinator_counties)
+            | Q(plan__county_id__in=scope.actor_counties, participants__actor_id__in=scope.actor_ids)
+            | Q(municipalities__in=scope.officer_municipalities)
+        )
+
+    def reportable_by(self, user) -> MeasureQuerySet:
+        # The joins of reportable_q can repeat a row; the pk subquery keeps each measure once.
+        return self.filter(pk__in=self._scoped(user, lambda s: self.visible_q(s) & self.reportable_q(s)).values("pk"))
+
+    def with_state(self) -> MeasureQuerySet:
+        """What list pages show of each measure, without a query per row."""
+        return self.select_related("plan", "latest_update__status").prefetch_related(
+            models.Prefetch("participants", queryset=MeasureActor.objects.select_related("actor")),
+            models.Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")),
+        )
+
+
+class Measure(Versioned):
+    """A numbered measure (insats) of an action plan, followed up until done."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=5000)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    weight = models.DecimalField(
+        _("weight in the plan"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("How much the measure counts in the plan's progress; 1 for all measures counts them equally."),
+    )
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality",
+        blank=True,
+        related_name="measures",
+        verbose_name=_("participating municipalities"),
+    )
+    latest_update = models.ForeignKey(
+        "ProgressUpdate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("latest progress update"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["latest_update", "created_at"], m2m_fields=[municipalities])
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="measure_number_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gte=models.F("start_date")),
+                name="measure_dates_in_order",
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="measure_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:measure_detail", kwargs={"pk": self.pk})
+
+    # --- Derived state (see actions.services for the rules) ---
+
+    @property
+    def status(self) -> ProgressStatus | None:
+        return self.latest_update.status if self.latest_update else None
+
+    @property
+    def is_done(self) -> bool:
+        return bool(self.status and self.status.is_done)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return bool(self.status and self.status.is_cancelled)
+
+    @property
+    def progress(self) -> int:
+        """Percent done: 100 when the status says done, else the latest update's, else 0."""
+        if self.is_done:
+            return 100
+        return self.latest_update.percent if self.latest_update else 0
+
+    def open_milestones(self) -> list[Milestone]:
+        return [m for m in self.milestones.all() if m.done_on is None]
+
+    def next_due(self) -> datetime.date | None:
+        dates = [m.due_date for m in self.open_milestones() if m.due_date]
+        return min(dates) if dates else None
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Target date passed and not done, or a milestone past due and not done."""
+        today = today or timezone.localdate()
+        if self.is_done or self.is_cancelled:
+            return False
+        if self.target_date and self.target_date < today:
+            return True
+        return any(m.due_date and m.due_date < today for m in self.open_milestones())
+
+    def is_stale(self, today: datetime.date | None = None) -> bool:
+        """No progress update for MEASURE_STALE_AFTER_DAYS days (counted from creation when none)."""
+        if self.is_done or self.is_cancelled:
+            return False
+        today = today or timezone.localdate()
+        last = self.latest_update.date if self.latest_update else timezone.localdate(self.created_at)
+        return (today - last).days > settings.MEASURE_STALE_AFTER_DAYS
+
+    def lead(self) -> MeasureActor | None:
+        return next((p for p in self.participants.all() if p.role == ActorRole.LEAD), None)
+
+
+class MeasurePartQuerySet(CountyPartQuerySet):
+    county_path = "measure__plan__county_id"
+
+
+class ActorRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class MeasureActor(models.Model):
+    """An actor responsible for a measure: the lead, or a participant with its part."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="participants", verbose_name=_("measure")
+    )
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="measure_roles", verbose_name=_("actor"))
+    role = models.CharField(_("role"), max_length=16, choices=ActorRole.choices, default=ActorRole.PARTICIPANT)
+    part = models.CharField(_("its part"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = MeasurePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsible actor")
+        verbose_name_plural = _("responsible actors")
+        ordering = ["role", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "actor"], name="measure_actor_once"),
+            models.UniqueConstraint(fields=["measure"], condition=Q(role="lead"), name="measure_one_lead_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class WorkingGroupMember(models.Model):
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="working_group", verbose_name=_("measure")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    role = models.CharField(_("role"), max_length=150, blank=True, help_text=_("For example: convener, secretary."))
+    history = HistoricalRecords()
+
+    objects = MeasurePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working group member")
+        verbose_name_plural = _("working group members")
+        ordering = ["organisation", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.organisation}"
+
+
+class Milestone(models.Model):
+    """An activity or milestone of a measure, e.g. "two pilot seminars"."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("measure"))
+    title = models.CharField(_("title"), max_length=200)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MeasurePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    """A progress update (lägesrapport) on a measure; the latest sets the measure's state."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("measure"))
+    date = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    author_name = models.CharField(_("author's name"), max_length=150, blank=True)
+    status = models.ForeignKey(ProgressStatus, on_delete=models.PROTECT, related_name="+", verbose_name=_("status"))
+    percent = models.PositiveSmallIntegerField(
+        _("progress (percent)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    done_text = models.TextField(_("what was done"), max_length=4000)
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=4000)
+    risks = models.TextField(_("risks"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MeasurePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-date", "-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="update_percent_at_most_100")]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.date}"
+
+
+class IndicatorDirection(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Indicator(models.Model):
+    """An indicator of a measure, e.g. people supported to leave criminal groups."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("measure"))
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("For example: people, %."))
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER
+    )
+    history = HistoricalRecords()
+
+    objects = MeasurePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:indicator_edit", kwargs={"pk": self.pk})
+
+
+class IndicatorValueQuerySet(CountyPartQuerySet):
+    county_path = "indicator__measure__plan__county_id"
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="indicator_value_once_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.date}"
+
+
+# --- Support activities of the county -------------------------------------------------------------
+
+
+class SupportKind(models.TextChoices):
+    HEARING = "hearing", _("Hearing")
+    CONFERENCE = "conference", _("Conference")
+    TRAINING = "training", _("Training")
+    INFORMATION_MEETING = "information_meeting", _("Information meeting")
+    OTHER = "other", _("Other")
+
+
+class SupportActivity(models.Model):
+    """A hearing, conference, training or information meeting the county board runs."""
+
+    county = models.ForeignKey(
+        "municipalities.County",
+        on_delete=models.PROTECT,
+        related_name="support_activities",
+        verbose_name=_("county"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=24, choices=SupportKind.choices)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality",
+        blank=True,
+        related_name="support_activities",
+        verbose_name=_("participating municipalities"),
+    )
+    counties = models.ManyToManyField(
+        "municipalities.County",
+        blank=True,
+        related_name="joint_support_activities",
+        verbose_name=_("participating counties"),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_activities",
+        verbose_name=_("measure"),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    history = HistoricalRecords(m2m_fields=[municipalities, counties])
+
+    objects = CountyPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support activity")
+        verbose_name_plural = _("support activities")
+        ordering = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:support_activity_edit", kwargs={"pk": self.pk})

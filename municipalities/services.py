@@ -90,6 +90,7 @@ class OverviewRow:
     latest: KeyFigure | None
     states: dict[str, str]
     coordinators: list[Coordinator]
+    support_activities: int = 0
 
     @property
     def state_list(self) -> list[tuple[str, str]]:
@@ -102,6 +103,18 @@ class CountyOverview:
     rows: list[OverviewRow]
     matrix: list[tuple[str, str, dict[str, int]]]  # (obligation, label, {state: count})
     total: int
+    support_activities: list = field(default_factory=list)
+
+
+def county_support_activities(county: County) -> list:
+    """The county board's support activities and the joint ones the county took part in, newest first.
+
+    Read through the reverse relations that the actions app declares, so this app needs
+    no import of it.
+    """
+    own = county.support_activities.prefetch_related("municipalities")
+    joint = county.joint_support_activities.prefetch_related("municipalities")
+    return sorted([*own, *joint], key=lambda activity: activity.date, reverse=True)
 
 
 def ranked_key_figures(municipality: Municipality) -> list[KeyFigure]:
@@ -134,13 +147,21 @@ def county_overview(county: County, *, q: str = "", obligation: str = "", state:
     """
     municipalities = list(county.municipalities.order_by("name").prefetch_related("coordinators", "compliance_items"))
     latest = latest_key_figures(municipalities)
+    activities = county_support_activities(county)
+    reached: dict[int, int] = {}
+    for activity in activities:
+        for municipality in activity.municipalities.all():
+            reached[municipality.pk] = reached.get(municipality.pk, 0) + 1
     today = timezone.localdate()
     rows = []
     for municipality in municipalities:
         items = {item.obligation: item for item in municipality.compliance_items.all()}
         states = {o: compliance_state(items.get(o), today) for o in Obligation.values}
+        coordinators = list(municipality.coordinators.all())
         rows.append(
-            OverviewRow(municipality, latest.get(municipality.pk), states, list(municipality.coordinators.all()))
+            OverviewRow(
+                municipality, latest.get(municipality.pk), states, coordinators, reached.get(municipality.pk, 0)
+            )
         )
 
     matrix = []
@@ -163,7 +184,7 @@ def county_overview(county: County, *, q: str = "", obligation: str = "", state:
     elif sort in ("rate", "-rate"):
         missing = float("inf") if sort == "rate" else float("-inf")
         rows.sort(key=lambda r: r.latest.crimes_per_100k if r.latest else missing, reverse=sort == "-rate")
-    return CountyOverview(county=county, rows=rows, matrix=matrix, total=total)
+    return CountyOverview(county=county, rows=rows, matrix=matrix, total=total, support_activities=activities)
 
 
 @dataclass

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from municipalities.forms import (
     OverviewFilterForm,
 )
 from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
+from portal.editing import edit_rows
 from portal.scoping import get_for_user
 from portal.uploads import document_response
 
@@ -67,6 +67,8 @@ def municipality_detail(request, code):
             "figures": figures,
             "chart": services.crime_rate_chart(municipality, figures) if figures else "",
             "compliance": services.compliance_views(municipality),
+            # Declared by the actions app; read by its relation name only.
+            "support_activities": municipality.support_activities.order_by("-date"),
             "history": services.municipality_history(municipality),
             "can_change": request.user.has_perm(CHANGE, municipality),
         },
@@ -118,16 +120,7 @@ PARTS = {
 def part_edit(request, code, part):
     """Edit the council members, coordinators or key figures of a municipality, all rows at once."""
     formset_class, title, saved = PARTS[part]
-    municipality = _editable_municipality(request, code)
-    formset = formset_class(request.POST or None, instance=municipality)
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-        messages.success(request, saved % {"name": municipality.name})
-        return redirect(municipality)
-    return render(
-        request, "municipalities/formset.html", {"municipality": municipality, "formset": formset, "title": title}
-    )
+    return edit_rows(request, _editable_municipality(request, code), formset_class, title=title, saved=saved)
 
 
 @login_required

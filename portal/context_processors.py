@@ -28,6 +28,10 @@ def navigation(request) -> list[NavItem]:
     else:
         for county in County.objects.filter(pk__in=scope.read_counties).only("code", "name"):
             items.append(NavItem(county.name, county.get_absolute_url()))
+            items.append(NavItem(_("Action plans"), reverse("actions:plan_list", kwargs={"code": county.code})))
+            items.append(
+                NavItem(_("Support activities"), reverse("actions:support_activity_list", kwargs={"code": county.code}))
+            )
     for municipality in Municipality.objects.filter(pk__in=scope.officer_municipalities).only("code", "name"):
         items.append(NavItem(municipality.name, municipality.get_absolute_url()))
     if user.is_staff:

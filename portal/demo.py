@@ -6,6 +6,7 @@ keeps what users have added. Later capabilities extend ``load_demo``.
 
 from django.db import transaction
 
+from actions.demo import load_actions_demo
 from actions.models import Actor, ActorKind
 from municipalities.demo import load_municipalities_demo
 from municipalities.models import County
@@ -57,6 +58,7 @@ def load_demo() -> None:
             name=name, county=counties.get(county_code) if county_code else None, defaults={"kind": kind}
         )
     load_municipalities_demo()
+    load_actions_demo()
     existing = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list("username", flat=True))
     for username, role, scope, first_name, last_name in DEMO_USERS:
         create_user_with_role(

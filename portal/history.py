@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 LABEL_FIELDS = ("name", "title", "organisation", "year")
-SKIPPED = {"id", "updated_at", "created_at"}
+SKIPPED = {"id", "updated_at", "created_at", "version"}
 
 
 @dataclass(frozen=True)

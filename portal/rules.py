@@ -21,14 +21,17 @@ def _in_scope(user, obj, method: str) -> bool:
     return cache[key]
 
 
-@rules.predicate
-def can_view(user, obj) -> bool:
-    return _in_scope(user, obj, "visible_to")
+def in_queryset(method: str):
+    """A predicate: the object is in ``type(obj).objects.<method>(user)``, e.g. ``reportable_by``."""
+
+    def check(user, obj) -> bool:
+        return _in_scope(user, obj, method)
+
+    return rules.predicate(check, name=f"in_{method}")
 
 
-@rules.predicate
-def can_change(user, obj) -> bool:
-    return _in_scope(user, obj, "editable_by")
+can_view = in_queryset("visible_to")
+can_change = in_queryset("editable_by")
 
 
 def has_role(role: str):

@@ -189,6 +189,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- Domain rules ---------------------------------------------------------------------
 # A compliance item (lägesbild, action programme, …) in place turns "outdated" after this many years.
 COMPLIANCE_OUTDATED_AFTER_YEARS = env.int("COMPLIANCE_OUTDATED_AFTER_YEARS", default=4)
+# A measure with no progress update for this many days is flagged as stale.
+MEASURE_STALE_AFTER_DAYS = env.int("MEASURE_STALE_AFTER_DAYS", default=90)
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -25,5 +25,6 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("municipalities.urls")),
+    path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]

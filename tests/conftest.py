@@ -31,6 +31,7 @@ class World:
     foreign_municipality: object
     own_actor: object
     foreign_actor: object
+    police: object
     users: dict
 
     def user(self, role: str):
@@ -84,6 +85,7 @@ def world(db) -> World:
         foreign_municipality=solna,
         own_actor=region,
         foreign_actor=foreign_actor,
+        police=police,
         users={str(k): v for k, v in users.items()},
     )
 

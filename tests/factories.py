@@ -120,3 +120,73 @@ def compliance_document(item, user=None, name: str = "Lägesbild 2024.pdf"):
     document = fill_document(ComplianceDocument(item=item), pdf_upload(name), user)
     document.save()
     return document
+
+
+# --- actions -------------------------------------------------------------------------------------
+
+
+def national_statuses():
+    """The national progress statuses, by code (they are reference data, flushed between some tests)."""
+    from actions.models import ProgressStatus
+    from actions.services import ensure_national_statuses
+
+    ensure_national_statuses()
+    return {s.code: s for s in ProgressStatus.objects.filter(county__isnull=True)}
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.ActionPlan"
+
+    county = factory.SubFactory(CountyFactory)
+    title = factory.Sequence(lambda n: f"Handlingsplan {n}")
+    period_start = factory.LazyFunction(lambda: __import__("datetime").date(2025, 1, 1))
+    period_end = factory.LazyFunction(lambda: __import__("datetime").date(2027, 12, 31))
+    status = "active"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.Measure"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Insats {n}")
+
+
+class MeasureActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.MeasureActor"
+
+    measure = factory.SubFactory(MeasureFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = "participant"
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.Milestone"
+
+    measure = factory.SubFactory(MeasureFactory)
+    title = factory.Sequence(lambda n: f"Delmål {n}")
+
+
+def progress_update(measure, status_code="on_track", percent=50, date=None, **fields):
+    """An update as the service posts it: the measure's latest update follows."""
+    import datetime
+
+    from actions.models import Measure, ProgressUpdate
+
+    status = national_statuses()[status_code]
+    update = ProgressUpdate.objects.create(
+        measure=measure,
+        status=status,
+        percent=percent,
+        date=date or datetime.date(2025, 6, 1),
+        done_text=fields.pop("done_text", "Arbete utfört."),
+        **fields,
+    )
+    newest = measure.updates.order_by("-date", "-created_at", "-pk").first()
+    Measure.objects.filter(pk=measure.pk).update(latest_update=newest)
+    measure.refresh_from_db()
+    return update

@@ -293,7 +293,9 @@ def stored_document(name: str, content: bytes, content_type: str) -> SimpleNames
     return SimpleNamespace(file=ContentFile(content, name="x"), original_name=name, content_type=content_type)
 
 
-def test_documents_are_served_as_attachments_under_their_original_name():
+def test_documents_are_served_as_attachments_under_their_original_name(
+    db,
+):  # closing a response fires request_finished, which touches the connection
     document = stored_document("Lägesbild Hässleholm 2024.pdf", PDF, "application/pdf")
     response = document_response(document)
     assert b"".join(response.streaming_content) == PDF
@@ -305,7 +307,9 @@ def test_documents_are_served_as_attachments_under_their_original_name():
     assert response["Content-Security-Policy"] == "default-src 'none'"
 
 
-def test_the_served_content_type_is_the_stored_one():
+def test_the_served_content_type_is_the_stored_one(
+    db,
+):  # closing a response fires request_finished, which touches the connection
     document = stored_document("Plan.docx", b"<html><script>alert(1)</script>", DOCX_TYPE)
     response = document_response(document)
     response.close()
@@ -313,7 +317,9 @@ def test_the_served_content_type_is_the_stored_one():
     assert response["Content-Disposition"] == 'attachment; filename="Plan.docx"'
 
 
-def test_the_site_policy_does_not_replace_the_download_policy():
+def test_the_site_policy_does_not_replace_the_download_policy(
+    db,
+):  # closing a response fires request_finished, which touches the connection
     document = stored_document("rapport.pdf", PDF, "application/pdf")
     response = CSPMiddleware(lambda request: document_response(document))(RequestFactory().get("/"))
     response.close()

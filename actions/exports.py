@@ -1,0 +1,31 @@
+"""The columns of the measures table when it is exported (CSV or Excel), as shown on the plan page."""
+
+from django.utils.translation import gettext
+
+from portal.exports import Column
+
+
+def _lead(measure) -> str:
+    lead = measure.lead()
+    return lead.actor.name if lead else ""
+
+
+def _participants(measure) -> str:
+    return ", ".join(p.actor.name for p in measure.participants.all() if p.role != "lead")
+
+
+def measure_columns() -> list[Column]:
+    return [
+        Column(gettext("Number"), lambda m: m.number),
+        Column(gettext("Measure"), lambda m: m.title),
+        Column(gettext("Lead actor"), _lead),
+        Column(gettext("Participating actors"), _participants),
+        Column(gettext("Status"), lambda m: str(m.status) if m.status else gettext("No update yet")),
+        Column(gettext("Progress (percent)"), lambda m: m.progress),
+        Column(gettext("Latest update"), lambda m: m.latest_update.date if m.latest_update else None),
+        Column(gettext("Next due date"), lambda m: m.next_due()),
+        Column(gettext("Target date"), lambda m: m.target_date),
+        Column(gettext("Overdue"), lambda m: m.is_overdue()),
+        Column(gettext("No recent update"), lambda m: m.is_stale()),
+        Column(gettext("Weight"), lambda m: m.weight),
+    ]

@@ -1,0 +1,277 @@
+from django import forms
+from django.db.models import Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import (
+    ActionPlan,
+    Actor,
+    ActorRole,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureActor,
+    Milestone,
+    ProgressStatus,
+    ProgressUpdate,
+    SupportActivity,
+    WorkingGroupMember,
+)
+from municipalities.models import County, Municipality
+from portal.concurrency import VersionedForm
+from portal.uploads import DocumentField
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def county_actors(county_id: int):
+    """Actors that can take part in a county's plan: the county's own and the national ones."""
+    return Actor.objects.filter(Q(county__isnull=True) | Q(county_id=county_id)).order_by("name")
+
+
+class ActionPlanForm(VersionedForm):
+    document = DocumentField(label=_("Add a document"), required=False)
+
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "status", "adopted_on", "period_start", "period_end", "adopting_actors", "description"]
+        widgets = {
+            "adopted_on": DATE,
+            "period_start": DATE,
+            "period_end": DATE,
+            "adopting_actors": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adopting_actors"].queryset = county_actors(county.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+
+class MeasureForm(VersionedForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "number",
+            "title",
+            "description",
+            "purpose",
+            "start_date",
+            "target_date",
+            "weight",
+            "municipalities",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "target_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "municipalities": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["municipalities"].queryset = Municipality.objects.filter(county_id=plan.county_id).order_by("name")
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        taken = Measure.objects.filter(plan=self.plan, number=number).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("The plan already has a measure number %(number)s.") % {"number": number})
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("target_date")
+        if start and end and end < start:
+            self.add_error("target_date", _("The target date cannot be before the start date."))
+        return cleaned
+
+
+class MeasurePartFormSet(BaseInlineFormSet):
+    """Rows of one measure; each form's row knows its measure without a query."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
+class MeasureActorFormSetBase(MeasurePartFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        actors = county_actors(self.instance.plan.county_id)
+        for form in self.forms:
+            form.fields["actor"].queryset = actors
+
+    def clean(self):
+        super().clean()
+        chosen, leads = set(), 0
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            actor = form.cleaned_data.get("actor")
+            if actor in chosen:
+                form.add_error("actor", _("The actor is already listed for this measure."))
+            chosen.add(actor)
+            leads += form.cleaned_data.get("role") == ActorRole.LEAD
+        if leads > 1:
+            raise forms.ValidationError(_("A measure has one lead actor; make the others participants."))
+
+
+MeasureActorFormSet = inlineformset_factory(
+    Measure,
+    MeasureActor,
+    formset=MeasureActorFormSetBase,
+    fields=["actor", "role", "part"],
+    extra=2,
+    can_delete=True,
+)
+
+WorkingGroupFormSet = inlineformset_factory(
+    Measure,
+    WorkingGroupMember,
+    formset=MeasurePartFormSet,
+    fields=["name", "organisation", "role"],
+    extra=2,
+    can_delete=True,
+)
+
+MilestoneFormSet = inlineformset_factory(
+    Measure,
+    Milestone,
+    formset=MeasurePartFormSet,
+    fields=["title", "due_date", "done_on"],
+    widgets={"due_date": DATE, "done_on": DATE},
+    extra=2,
+    can_delete=True,
+)
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    """The short form an actor contact fills in within two minutes."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "percent", "done_text", "next_steps", "risks", "date"]
+        widgets = {
+            "date": DATE,
+            "done_text": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+            "risks": forms.Textarea(attrs={"rows": 2}),
+            "percent": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        }
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = ProgressStatus.objects.for_county(measure.plan.county_id)
+        self.fields["status"].empty_label = None
+        if measure.latest_update and not self.is_bound:
+            self.initial.setdefault("status", measure.latest_update.status_id)
+            self.initial.setdefault("percent", measure.latest_update.percent)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DATE, initial=timezone.localdate)
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target", "direction"]
+
+
+IndicatorValueFormSet = inlineformset_factory(
+    Indicator,
+    IndicatorValue,
+    fields=["date", "value"],
+    widgets={"date": DATE},
+    extra=2,
+    can_delete=True,
+)
+
+
+class SupportActivityForm(forms.ModelForm):
+    class Meta:
+        model = SupportActivity
+        fields = [
+            "title",
+            "kind",
+            "date",
+            "place",
+            "organiser",
+            "participants",
+            "municipalities",
+            "counties",
+            "measure",
+            "description",
+        ]
+        widgets = {
+            "date": DATE,
+            "municipalities": forms.CheckboxSelectMultiple,
+            "counties": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = Municipality.objects.filter(county=county).order_by("name")
+        self.fields["counties"].queryset = County.objects.exclude(pk=county.pk)
+        self.fields["counties"].help_text = _("Other counties that took part, for joint activities.")
+        self.fields["measure"].queryset = Measure.objects.filter(plan__county=county).select_related("plan")
+
+
+class ProgressStatusForm(forms.ModelForm):
+    class Meta:
+        model = ProgressStatus
+        fields = ["name", "code", "tone", "is_done", "is_cancelled", "position"]
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.county = county
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if ProgressStatus.objects.filter(Q(county__isnull=True) | Q(county=self.county), code=code).exists():
+            raise forms.ValidationError(_("A status with this code already exists."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_done") and cleaned.get("is_cancelled"):
+            raise forms.ValidationError(_("A status cannot mean both done and cancelled."))
+        return cleaned
+
+
+class MeasureFilterForm(forms.Form):
+    FLAG_CHOICES = [("", _("Any")), ("overdue", _("Overdue")), ("stale", _("No recent update"))]
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    actor = forms.ModelChoiceField(label=_("Actor"), required=False, queryset=Actor.objects.none())
+    flag = forms.ChoiceField(label=_("Flag"), required=False, choices=FLAG_CHOICES)
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = ProgressStatus.objects.for_county(plan.county_id)
+        self.fields["status"].choices = [
+            ("", _("Any status")),
+            ("none", _("No update yet")),
+            *((s.code, str(s)) for s in statuses),
+        ]
+        self.fields["actor"].queryset = Actor.objects.filter(measure_roles__measure__plan=plan).distinct()
+        self.fields["actor"].empty_label = _("Any actor")

@@ -1,0 +1,237 @@
+"""Domain operations on action plans, measures, progress and support activities.
+
+Plan progress is the weighted mean of its measures' progress:
+
+    progress(plan) = Σ weightᵢ · progressᵢ / Σ weightᵢ   over the measures that are not cancelled
+
+where a measure's progress is 100 when its latest update's status means done, otherwise
+the latest update's percent, and 0 for a measure with no update yet. Weights are any
+positive numbers (they need not sum to 1): equal weights give the plain mean. A plan
+with no measures, or only cancelled ones, has no progress (``None``), shown as "no
+measures yet" rather than as 0 %.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+
+from actions.models import (
+    ActionPlan,
+    Actor,
+    Indicator,
+    Measure,
+    MeasureActor,
+    Milestone,
+    ProgressStatus,
+    ProgressUpdate,
+    Tone,
+    WorkingGroupMember,
+)
+from portal import charts
+from portal.concurrency import save_versioned
+from portal.history import change_log
+
+# code, English name (translated when shown), tone, done, cancelled, position
+NATIONAL_STATUSES = [
+    ("not_started", gettext_noop("Not started"), Tone.NEUTRAL, False, False, 10),
+    ("on_track", gettext_noop("On track"), Tone.GOOD, False, False, 20),
+    ("at_risk", gettext_noop("At risk"), Tone.WARNING, False, False, 30),
+    ("delayed", gettext_noop("Delayed"), Tone.BAD, False, False, 40),
+    ("done", gettext_noop("Done"), Tone.GOOD, True, False, 50),
+    ("cancelled", gettext_noop("Cancelled"), Tone.NEUTRAL, False, True, 60),
+]
+
+
+def ensure_national_statuses() -> None:
+    """Create the six statuses every county has (idempotent; part of the reference data)."""
+    for code, name, tone, done, cancelled, position in NATIONAL_STATUSES:
+        ProgressStatus.objects.update_or_create(
+            county=None,
+            code=code,
+            defaults={"name": name, "tone": tone, "is_done": done, "is_cancelled": cancelled, "position": position},
+        )
+
+
+# --- Progress and flags ------------------------------------------------------------------------
+
+
+def plan_progress(measures: Iterable[Measure]) -> Decimal | None:
+    """The weighted mean progress of ``measures`` in percent (see the module docstring)."""
+    total_weight = Decimal(0)
+    weighted = Decimal(0)
+    for measure in measures:
+        if measure.is_cancelled:
+            continue
+        total_weight += measure.weight
+        weighted += measure.weight * measure.progress
+    if not total_weight:
+        return None
+    return (weighted / total_weight).quantize(Decimal("0.1"))
+
+
+@dataclass
+class PlanSummary:
+    plan: ActionPlan
+    measures: list[Measure]
+    progress: Decimal | None
+    by_status: list[tuple[str, str, int]]  # (status name, tone, count), "no update yet" included
+    overdue: int
+    stale: int
+
+
+def plan_measures(plan: ActionPlan) -> list[Measure]:
+    return list(plan.measures.with_state().order_by("number"))
+
+
+def summarise_plan(plan: ActionPlan, measures: list[Measure], today: datetime.date | None = None) -> PlanSummary:
+    today = today or timezone.localdate()
+    counts: dict[tuple[str, str], int] = {}
+    for measure in measures:
+        status = measure.status
+        key = (str(status), status.tone) if status else (gettext("No update yet"), Tone.NEUTRAL)
+        counts[key] = counts.get(key, 0) + 1
+    return PlanSummary(
+        plan=plan,
+        measures=measures,
+        progress=plan_progress(measures),
+        by_status=[(name, tone, count) for (name, tone), count in counts.items()],
+        overdue=sum(m.is_overdue(today) for m in measures),
+        stale=sum(m.is_stale(today) for m in measures),
+    )
+
+
+FLAGS = ("overdue", "stale")
+
+
+def filter_measures(
+    measures: list[Measure], *, status: str = "", actor: Actor | None = None, flag: str = "", today=None
+) -> list[Measure]:
+    """The plan page's filters. Flags are derived from dates, so this runs on the plan's rows."""
+    today = today or timezone.localdate()
+    if status == "none":
+        measures = [m for m in measures if m.latest_update is None]
+    elif status:
+        measures = [m for m in measures if m.status and m.status.code == status]
+    if actor is not None:
+        measures = [m for m in measures if any(p.actor_id == actor.pk for p in m.participants.all())]
+    if flag == "overdue":
+        measures = [m for m in measures if m.is_overdue(today)]
+    elif flag == "stale":
+        measures = [m for m in measures if m.is_stale(today)]
+    return measures
+
+
+# --- Changing plans and measures --------------------------------------------------------------
+
+
+def save_plan(form, *, county=None) -> ActionPlan:
+    """Create a plan in ``county`` or save changes to one (refusing to overwrite a newer version)."""
+    if county is not None:
+        form.instance.county = county
+    return save_versioned(form)
+
+
+def save_measure(form, *, plan: ActionPlan | None = None) -> Measure:
+    if plan is not None:
+        form.instance.plan = plan
+    return save_versioned(form)
+
+
+def next_measure_number(plan: ActionPlan) -> int:
+    last = plan.measures.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def post_progress_update(measure: Measure, form, user) -> ProgressUpdate:
+    """Add an update to the measure's timeline; the newest update sets the measure's state.
+
+    A cancelled measure takes no more updates. The measure row is locked so that two
+    updates posted at once are ordered, and neither is lost.
+    """
+    measure = Measure.objects.select_for_update(of=("self",)).select_related("latest_update__status").get(pk=measure.pk)
+    if measure.is_cancelled:
+        raise ValidationError(gettext("The measure is cancelled: it takes no more progress updates."))
+    update = form.save(commit=False)
+    update.measure = measure
+    update.author = user
+    update.author_name = user.get_full_name() or user.get_username()
+    update.save()
+    newest = measure.updates.order_by("-date", "-created_at", "-pk").first()
+    # A queryset update: posting progress is not an edit of the measure, so it must not
+    # bump the measure's version under someone who is editing its description.
+    Measure.objects.filter(pk=measure.pk).update(latest_update=newest)
+    return update
+
+
+@transaction.atomic
+def complete_milestone(milestone: Milestone, done_on: datetime.date) -> Milestone:
+    if done_on > timezone.localdate():
+        raise ValidationError(gettext("A milestone cannot be done in the future."))
+    milestone.done_on = done_on
+    milestone.save()
+    return milestone
+
+
+def statuses_for(plan: ActionPlan):
+    return ProgressStatus.objects.for_county(plan.county_id)
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+def measure_history(measure: Measure, limit: int = 20):
+    return change_log(
+        Measure.history.filter(id=measure.pk),
+        MeasureActor.history.filter(measure_id=measure.pk),
+        WorkingGroupMember.history.filter(measure_id=measure.pk),
+        Milestone.history.filter(measure_id=measure.pk),
+        Indicator.history.filter(measure_id=measure.pk),
+        limit=limit,
+    )
+
+
+def plan_history(plan: ActionPlan, limit: int = 20):
+    return change_log(ActionPlan.history.filter(id=plan.pk), Measure.history.filter(plan_id=plan.pk), limit=limit)
+
+
+# --- Indicators -----------------------------------------------------------------------------
+
+
+def indicator_chart(indicator) -> str:
+    """The indicator's values over time with its target: the same chart on pages and in reports."""
+    values = list(indicator.values.all())
+    points = [(value.date.isoformat(), float(value.value)) for value in values]
+    return charts.line_chart(
+        [charts.Series(indicator.name, points)],
+        chart_id=f"indicator-{indicator.pk}",
+        title=indicator.name,
+        unit=indicator.unit,
+        decimals=0 if all(v.value == v.value.to_integral() for v in values) else 1,
+        target=float(indicator.target) if indicator.target is not None else None,
+        target_label=gettext("Target"),
+    )
+
+
+# --- Actors -------------------------------------------------------------------------------------
+
+
+def actor_measures(actor: Actor, user) -> list[Measure]:
+    """Every measure the actor leads or joins, in the plans the user may see."""
+    return list(
+        Measure.objects.visible_to(user)
+        .filter(Q(participants__actor=actor))
+        .with_state()
+        .select_related("plan__county")
+        .order_by("-plan__period_start", "plan__title", "number")
+        .distinct()
+    )

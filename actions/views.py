@@ -1,0 +1,378 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions import services
+from actions.exports import measure_columns
+from actions.forms import (
+    ActionPlanForm,
+    IndicatorForm,
+    IndicatorValueFormSet,
+    MeasureActorFormSet,
+    MeasureFilterForm,
+    MeasureForm,
+    MilestoneDoneForm,
+    MilestoneFormSet,
+    ProgressStatusForm,
+    ProgressUpdateForm,
+    SupportActivityForm,
+    WorkingGroupFormSet,
+)
+from actions.models import (
+    ActionPlan,
+    Actor,
+    Indicator,
+    Measure,
+    Milestone,
+    PlanDocument,
+    ProgressStatus,
+    SupportActivity,
+)
+from municipalities.models import County
+from portal.concurrency import ConcurrentEditError, handle_conflict
+from portal.editing import edit_rows
+from portal.exports import export_response
+from portal.scoping import get_for_user
+from portal.uploads import document_response, fill_document
+
+MANAGE_COUNTY = "actions.manage_county_plans"
+CHANGE_PLAN = "actions.change_actionplan"
+CHANGE_MEASURE = "actions.change_measure"
+REPORT = "actions.report_progress"
+
+
+# --- Plans --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request, code):
+    county = get_for_user(request.user, County, code=code)
+    plans = ActionPlan.objects.visible_to(request.user).filter(county=county).prefetch_related("adopting_actors")
+    return render(
+        request,
+        "actions/plan_list.html",
+        {"county": county, "plans": plans, "can_manage": request.user.has_perm(MANAGE_COUNTY, county)},
+    )
+
+
+def _save_plan(request, form, **kwargs):
+    try:
+        with transaction.atomic():
+            plan = services.save_plan(form, **kwargs)
+            if form.cleaned_data.get("document"):
+                fill_document(PlanDocument(plan=plan), form.cleaned_data["document"], request.user).save()
+    except ConcurrentEditError:
+        handle_conflict(form)
+        return None
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, code):
+    county = get_for_user(request.user, County, perm=MANAGE_COUNTY, code=code)
+    form = ActionPlanForm(request.POST or None, request.FILES or None, county=county)
+    if request.method == "POST" and form.is_valid() and (plan := _save_plan(request, form, county=county)):
+        messages.success(request, _("The action plan “%(title)s” is created.") % {"title": plan.title})
+        return redirect(plan)
+    return render(request, "actions/plan_form.html", {"form": form, "county": county, "plan": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = get_for_user(request.user, ActionPlan.objects.select_related("county"), perm=CHANGE_PLAN, pk=pk)
+    form = ActionPlanForm(request.POST or None, request.FILES or None, instance=plan, county=plan.county)
+    if request.method == "POST" and form.is_valid() and _save_plan(request, form):
+        messages.success(request, _("The action plan is saved."))
+        return redirect(plan)
+    return render(request, "actions/plan_form.html", {"form": form, "county": plan.county, "plan": plan})
+
+
+@login_required
+@require_GET
+def plan_detail(request, pk):
+    plan = get_for_user(
+        request.user,
+        ActionPlan.objects.select_related("county").prefetch_related("adopting_actors", "documents"),
+        pk=pk,
+    )
+    measures = services.plan_measures(plan)
+    summary = services.summarise_plan(plan, measures)
+    filters = MeasureFilterForm(request.GET or None, plan=plan)
+    shown = measures
+    if filters.is_valid():
+        shown = services.filter_measures(
+            measures,
+            status=filters.cleaned_data["status"],
+            actor=filters.cleaned_data["actor"],
+            flag=filters.cleaned_data["flag"],
+        )
+    export = request.GET.get("format")
+    if export:
+        return export_response(export, f"insatser-{plan.pk}", measure_columns(), shown, sheet_title=_("Measures"))
+    return render(
+        request,
+        "actions/plan_detail.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "measures": shown,
+            "filters": filters,
+            "can_change": request.user.has_perm(CHANGE_PLAN, plan),
+            "query": request.GET.urlencode(),
+            "history": services.plan_history(plan),
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_document(request, pk):
+    return document_response(get_for_user(request.user, PlanDocument, pk=pk))
+
+
+# --- Measures -----------------------------------------------------------------------------------
+
+
+def _save_measure(form, **kwargs):
+    try:
+        return services.save_measure(form, **kwargs)
+    except ConcurrentEditError:
+        handle_conflict(form)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_create(request, pk):
+    plan = get_for_user(request.user, ActionPlan, perm=CHANGE_PLAN, pk=pk)
+    form = MeasureForm(request.POST or None, plan=plan, initial={"number": services.next_measure_number(plan)})
+    if request.method == "POST" and form.is_valid() and (measure := _save_measure(form, plan=plan)):
+        messages.success(request, _("The measure is created. Add its responsible actors next."))
+        return redirect("actions:measure_actors_edit", pk=measure.pk)
+    return render(request, "actions/measure_form.html", {"form": form, "plan": plan, "measure": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk):
+    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=CHANGE_MEASURE, pk=pk)
+    form = MeasureForm(request.POST or None, instance=measure, plan=measure.plan)
+    if request.method == "POST" and form.is_valid() and _save_measure(form):
+        messages.success(request, _("The measure is saved."))
+        return redirect(measure)
+    return render(request, "actions/measure_form.html", {"form": form, "plan": measure.plan, "measure": measure})
+
+
+@login_required
+@require_GET
+def measure_detail(request, pk):
+    measure = get_for_user(
+        request.user,
+        Measure.objects.with_state()
+        .select_related("plan__county")
+        .prefetch_related("working_group", "municipalities", "indicators__values", "support_activities"),
+        pk=pk,
+    )
+    updates = measure.updates.select_related("status").order_by("-date", "-created_at", "-pk")
+    return render(
+        request,
+        "actions/measure_detail.html",
+        {
+            "measure": measure,
+            "updates": updates,
+            "indicators": [(i, services.indicator_chart(i)) for i in measure.indicators.all()],
+            "can_change": request.user.has_perm(CHANGE_MEASURE, measure),
+            "can_report": request.user.has_perm(REPORT, measure),
+            "history": services.measure_history(measure),
+        },
+    )
+
+
+MEASURE_PARTS = {
+    "actors": (
+        MeasureActorFormSet,
+        gettext_lazy("Responsible actors"),
+        gettext_lazy("The responsible actors of %(name)s are saved."),
+    ),
+    "working_group": (
+        WorkingGroupFormSet,
+        gettext_lazy("Working group"),
+        gettext_lazy("The working group of %(name)s is saved."),
+    ),
+    "milestones": (
+        MilestoneFormSet,
+        gettext_lazy("Activities and milestones"),
+        gettext_lazy("The milestones of %(name)s are saved."),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_part_edit(request, pk, part):
+    formset_class, title, saved = MEASURE_PARTS[part]
+    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=CHANGE_MEASURE, pk=pk)
+    return edit_rows(request, measure, formset_class, title=title, saved=saved)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_update_create(request, pk):
+    measure = get_for_user(
+        request.user, Measure.objects.select_related("plan", "latest_update__status"), perm=REPORT, pk=pk
+    )
+    form = ProgressUpdateForm(request.POST or None, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_progress_update(measure, form, request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your progress update is posted. Thank you!"))
+            return redirect(measure)
+    return render(request, "actions/progress_update_form.html", {"form": form, "measure": measure})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_done(request, pk):
+    milestone = get_for_user(
+        request.user,
+        Milestone.objects.select_related("measure__plan"),
+        perm="actions.complete_milestone",
+        pk=pk,
+    )
+    form = MilestoneDoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_milestone(milestone, form.cleaned_data["done_on"])
+        except ValidationError as error:
+            form.add_error("done_on", error)
+        else:
+            messages.success(request, _("The milestone “%(title)s” is marked as done.") % {"title": milestone.title})
+            return redirect(milestone.measure)
+    return render(request, "actions/milestone_done.html", {"form": form, "milestone": milestone})
+
+
+# --- Indicators ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_create(request, pk):
+    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=CHANGE_MEASURE, pk=pk)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.measure = measure
+        indicator = form.save()
+        messages.success(request, _("The indicator is created. Add its values."))
+        return redirect(indicator)
+    return render(request, "actions/indicator_form.html", {"form": form, "measure": measure, "values": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk):
+    indicator = get_for_user(
+        request.user, Indicator.objects.select_related("measure__plan"), perm="actions.change_indicator", pk=pk
+    )
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    values = IndicatorValueFormSet(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid() and values.is_valid():
+        with transaction.atomic():
+            form.save()
+            values.save()
+        messages.success(request, _("The indicator is saved."))
+        return redirect(indicator.measure)
+    return render(
+        request, "actions/indicator_form.html", {"form": form, "measure": indicator.measure, "values": values}
+    )
+
+
+# --- Actors ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def actor_detail(request, pk):
+    actor = get_for_user(request.user, Actor.objects.select_related("county"), pk=pk)
+    return render(
+        request, "actions/actor_detail.html", {"actor": actor, "measures": services.actor_measures(actor, request.user)}
+    )
+
+
+# --- Support activities -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def support_activity_list(request, code):
+    county = get_for_user(request.user, County, code=code)
+    activities = (
+        SupportActivity.objects.visible_to(request.user)
+        .filter(county=county)
+        .select_related("measure")
+        .prefetch_related("municipalities", "counties")
+    )
+    return render(
+        request,
+        "actions/support_activity_list.html",
+        {"county": county, "activities": activities, "can_manage": request.user.has_perm(MANAGE_COUNTY, county)},
+    )
+
+
+def _support_activity_form(request, county, instance=None):
+    form = SupportActivityForm(request.POST or None, instance=instance, county=county)
+    if request.method == "POST" and form.is_valid():
+        form.instance.county = county
+        form.save()
+        messages.success(request, _("The support activity is saved."))
+        return redirect("actions:support_activity_list", code=county.code)
+    return render(request, "actions/support_activity_form.html", {"form": form, "county": county, "activity": instance})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_activity_create(request, code):
+    county = get_for_user(request.user, County, perm=MANAGE_COUNTY, code=code)
+    return _support_activity_form(request, county)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_activity_edit(request, pk):
+    activity = get_for_user(
+        request.user,
+        SupportActivity.objects.select_related("county"),
+        perm="actions.change_supportactivity",
+        pk=pk,
+    )
+    return _support_activity_form(request, activity.county, activity)
+
+
+# --- Statuses ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_list(request, code):
+    county = get_for_user(request.user, County, code=code)
+    can_manage = request.user.has_perm(MANAGE_COUNTY, county)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = ProgressStatusForm(request.POST or None, county=county) if can_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        form.instance.county = county
+        form.save()
+        messages.success(request, _("The status “%(name)s” is added.") % {"name": form.instance.name})
+        return redirect("actions:status_list", code=county.code)
+    statuses = ProgressStatus.objects.for_county(county.pk)
+    return render(request, "actions/status_list.html", {"county": county, "statuses": statuses, "form": form})

@@ -1,0 +1,102 @@
+"""Every URL of the actions app, for every role, against own (Skåne) and foreign (Stockholm) objects.
+
+In Skåne, the actor contact's organisation (the Police) leads measure 1 and the municipal
+officer's Lund takes part in it, so both may report progress on it; only the county
+coordinator manages the plan.
+"""
+
+import pytest
+
+from actions.models import PlanDocument, SupportActivity
+from tests.factories import pdf_upload
+from tests.matrix import Row, check_row, expect, matrix_cases, uncovered
+
+pytestmark = pytest.mark.django_db
+
+FOREIGN = expect(404, anonymous=302, national_admin=200)
+READ = {"own": expect(200, anonymous=302), "foreign": FOREIGN}
+MANAGE = {
+    "own": expect(403, anonymous=302, county_coordinator=200, national_admin=200),
+    "foreign": FOREIGN,
+}
+REPORT = {"own": expect(200, anonymous=302, steering_group=403), "foreign": FOREIGN}
+
+
+@pytest.fixture
+def world(world):
+    from portal.uploads import fill_document
+
+    for side in ("own", "foreign"):
+        plan = getattr(world, f"{side}_plan")
+        document = fill_document(PlanDocument(plan=plan), pdf_upload("Handlingsplan.pdf"), None)
+        document.save()
+        setattr(world, f"{side}_plan_document", document)
+        activity = SupportActivity.objects.create(
+            county=plan.county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
+        )
+        setattr(world, f"{side}_activity", activity)
+        setattr(world, f"{side}_indicator", getattr(world, f"{side}_measure").indicators.create(name="Avhoppare"))
+    return world
+
+
+def county(world, side):
+    return {"code": (world.own_county if side == "own" else world.foreign_county).code}
+
+
+def pk_of(attribute):
+    return lambda world, side: {"pk": getattr(world, f"{side}_{attribute}").pk}
+
+
+ROWS = [
+    Row("actions:plan_list", kwargs=county, **READ),
+    Row("actions:plan_create", kwargs=county, **MANAGE),
+    Row("actions:support_activity_list", kwargs=county, **READ),
+    Row("actions:support_activity_create", kwargs=county, **MANAGE),
+    Row("actions:status_list", kwargs=county, **READ),
+    Row("actions:plan_detail", kwargs=pk_of("plan"), **READ),
+    Row("actions:plan_edit", kwargs=pk_of("plan"), **MANAGE),
+    Row("actions:measure_create", kwargs=pk_of("plan"), **MANAGE),
+    Row("actions:plan_document", kwargs=pk_of("plan_document"), **READ),
+    Row("actions:measure_detail", kwargs=pk_of("measure"), **READ),
+    Row("actions:measure_edit", kwargs=pk_of("measure"), **MANAGE),
+    Row("actions:measure_actors_edit", kwargs=pk_of("measure"), **MANAGE),
+    Row("actions:working_group_edit", kwargs=pk_of("measure"), **MANAGE),
+    Row("actions:milestones_edit", kwargs=pk_of("measure"), **MANAGE),
+    Row("actions:progress_update_create", kwargs=pk_of("measure"), **REPORT),
+    Row("actions:indicator_create", kwargs=pk_of("measure"), **MANAGE),
+    Row("actions:milestone_done", kwargs=pk_of("milestone"), **REPORT),
+    Row("actions:indicator_edit", kwargs=pk_of("indicator"), **MANAGE),
+    Row(
+        "actions:actor_detail",
+        kwargs=lambda world, side: {"pk": (world.own_actor if side == "own" else world.foreign_actor).pk},
+        **READ,
+    ),
+    Row("actions:support_activity_edit", kwargs=pk_of("activity"), **MANAGE),
+]
+
+
+@pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))
+def test_permission_matrix(client, world, row, side):
+    check_row(client, world, row, side)
+
+
+def test_every_url_has_a_row():
+    assert uncovered("actions", ROWS) == set()
+
+
+def test_only_participants_report_progress(client, world):
+    from tests.factories import MeasureFactory
+
+    other = MeasureFactory(plan=world.own_plan, number=2)  # neither the Police nor Lund takes part
+    for role in ("actor_contact", "municipal_officer"):
+        client.force_login(world.user(role))
+        assert client.get(f"/insatser/{other.pk}/").status_code == 200
+        assert client.get(f"/insatser/{other.pk}/lagesrapport/").status_code == 403
+        assert client.post(f"/insatser/{other.pk}/lagesrapport/", {}).status_code == 403
+    assert not other.updates.exists()
+
+
+def test_readers_cannot_add_statuses(client, world):
+    client.force_login(world.user("steering_group"))
+    response = client.post("/lan/12/statusar/", {"name": "Pausad", "code": "paused", "tone": "neutral"})
+    assert response.status_code == 403
