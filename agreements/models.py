@@ -1,1 +1,582 @@
-# Cooperation agreements and citizen pledges: see docs/architecture.md for what comes here.
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.concurrency import Versioned
+from portal.scoping import Scope, ScopedQuerySet
+from portal.uploads import Document
+
+# --- Focus areas (a vocabulary the county can extend) ------------------------------------------
+
+
+class FocusAreaQuerySet(ScopedQuerySet):
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(county_id__in=scope.coordinator_counties)
+
+    def for_county(self, county_id: int) -> FocusAreaQuerySet:
+        return self.filter(Q(county__isnull=True) | Q(county_id=county_id))
+
+
+class FocusArea(models.Model):
+    county = models.ForeignKey(
+        "municipalities.County",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("county"),
+        help_text=_("Empty for the focus areas every county has."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
+
+    objects = FocusAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="focus_area_unique_per_county")]
+
+    def __str__(self) -> str:
+        # National focus areas are stored by their English msgid and translated when shown.
+        return gettext(self.name) if self.county_id is None else self.name
+
+
+# --- Scoping: drafts are seen by the owning municipality and the county coordinators only ---------
+
+
+class MunicipalDocumentQuerySet(ScopedQuerySet):
+    """Agreements and pledges: published ones are read in the whole county, drafts only by their
+    municipality's officers and the county's coordinators, who are also the ones who change them."""
+
+    municipality_path = "municipality"
+    public_q = Q()
+
+    def _path(self, suffix: str) -> str:
+        return f"{self.municipality_path}__{suffix}" if suffix else self.municipality_path
+
+    def owner_q(self, scope: Scope) -> Q:
+        return Q(**{f"{self._path('county_id')}__in": scope.coordinator_counties}) | Q(
+            **{f"{self._path('id')}__in": scope.officer_municipalities}
+        )
+
+    def visible_q(self, scope: Scope) -> Q:
+        in_county = Q(**{f"{self._path('county_id')}__in": scope.read_counties})
+        return in_county & (self.public_q | self.owner_q(scope))
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.owner_q(scope)
+
+
+# --- Cooperation agreements ------------------------------------------------------------------------
+
+
+class BraStep(models.TextChoices):
+    """The five steps of Brå's process for the cooperation between municipality and police."""
+
+    INITIATE = "initiate", _("1. Initiate")
+    OWN_PREPARATIONS = "own_preparations", _("2. Own preparations")
+    JOINT_PREPARATIONS = "joint_preparations", _("3. Joint preparations")
+    IMPLEMENTATION = "implementation", _("4. Implementation")
+    FOLLOW_UP = "follow_up", _("5. Follow-up")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class AgreementQuerySet(MunicipalDocumentQuerySet):
+    public_q = Q(status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
+
+
+class CooperationAgreement(Versioned):
+    """A cooperation agreement (samverkansöverenskommelse) between a municipality and the Police."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("municipality"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    police_area = models.CharField(_("local police area"), max_length=150)
+    other_parties = models.CharField(
+        _("other parties"),
+        max_length=300,
+        blank=True,
+        help_text=_("Further parties, if any, e.g. the housing company."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("from year"))
+    end_year = models.PositiveSmallIntegerField(_("to year"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="agreements", verbose_name=_("focus areas")
+    )
+    step = models.CharField(
+        _("step in Brå's process"), max_length=24, choices=BraStep.choices, default=BraStep.INITIATE
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=5000)
+    related_measures = models.ManyToManyField(
+        "actions.Measure", blank=True, related_name="agreements", verbose_name=_("related measures of the action plan")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[focus_areas])
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        ordering = ["municipality__name", "-start_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="agreement_period_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:agreement_detail", kwargs={"pk": self.pk})
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}–{self.end_year}"
+
+
+class AgreementPartQuerySet(MunicipalDocumentQuerySet):
+    municipality_path = "agreement__municipality"
+    public_q = Q(agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
+
+
+class Signatory(models.Model):
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    history = HistoricalRecords()
+
+    objects = AgreementPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+
+class Problem(models.Model):
+    """A problem in focus, its probable causes and the goal: so a review can see whether
+    measures address causes."""
+
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, related_name="problems", verbose_name=_("agreement")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("focus area")
+    )
+    problem = models.TextField(_("problem"), max_length=2000)
+    causes = models.TextField(_("probable causes"), max_length=2000)
+    goal = models.TextField(_("goal"), max_length=2000, help_text=_("Specific and measurable, with a date."))
+    history = HistoricalRecords()
+
+    objects = AgreementPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem, cause and goal")
+        verbose_name_plural = _("problems, causes and goals")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.problem[:80]
+
+
+class Deliverable(models.Model):
+    """Something the parties promised to deliver by a date, e.g. a situation analysis."""
+
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, related_name="deliverables", verbose_name=_("agreement")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    due_date = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AgreementPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgreementDocument(Document):
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
+    )
+
+    objects = AgreementPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+        ordering = ["-uploaded_at"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:agreement_document", kwargs={"pk": self.pk})
+
+
+# --- Citizen pledges ---------------------------------------------------------------------------------
+
+
+class PledgeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PledgeQuerySet(MunicipalDocumentQuerySet):
+    public_q = Q(status=PledgeStatus.PUBLISHED)
+
+
+class CitizenPledge(Versioned):
+    """A citizen pledge (medborgarlöfte): the public, concrete part of the cooperation, renewed often."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("municipality")
+    )
+    agreement = models.ForeignKey(
+        CooperationAgreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pledges",
+        verbose_name=_("agreement"),
+    )
+    police_area = models.CharField(_("local police area"), max_length=150, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    background = models.TextField(
+        _("background"), max_length=5000, help_text=_("What the situation analysis showed, in a few sentences.")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=PledgeStatus.choices, default=PledgeStatus.DRAFT)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    related_measures = models.ManyToManyField(
+        "actions.Measure", blank=True, related_name="pledges", verbose_name=_("related measures of the action plan")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("citizen pledge")
+        verbose_name_plural = _("citizen pledges")
+        ordering = ["municipality__name", "-period_start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="pledge_period_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:pledge_detail", kwargs={"pk": self.pk})
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.period_start <= today <= self.period_end
+
+
+class Party(models.TextChoices):
+    POLICE = "police", _("The Police")
+    MUNICIPALITY = "municipality", _("The municipality")
+    BOTH = "both", _("The Police and the municipality")
+    OTHER = "other", _("Another actor")
+
+
+class CommitmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class PledgePartQuerySet(MunicipalDocumentQuerySet):
+    municipality_path = "pledge__municipality"
+    public_q = Q(pledge__status=PledgeStatus.PUBLISHED)
+
+
+class PledgeCommitment(models.Model):
+    """One commitment of a pledge, owned by the party that carries it out."""
+
+    pledge = models.ForeignKey(
+        CitizenPledge, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("citizen pledge")
+    )
+    commitment = models.TextField(_("commitment"), max_length=1000)
+    party = models.CharField(_("carried out by"), max_length=16, choices=Party.choices)
+    other_party = models.CharField(
+        _("name of the other actor"), max_length=200, blank=True, help_text=_("Only when another actor carries it out.")
+    )
+    activities = models.TextField(_("activities"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.PLANNED
+    )
+    history = HistoricalRecords()
+
+    objects = PledgePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(party="other") | ~Q(other_party=""), name="commitment_other_party_named"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.commitment[:80]
+
+    def carried_out_by(self) -> str:
+        return self.other_party if self.party == Party.OTHER else self.get_party_display()
+
+
+# --- Follow-ups --------------------------------------------------------------------------------------
+
+
+class Assessment(models.TextChoices):
+    GOOD = "good", _("Going as planned")
+    PARTLY = "partly", _("Partly as planned")
+    INSUFFICIENT = "insufficient", _("Not as planned")
+
+
+class FollowUpQuerySet(MunicipalDocumentQuerySet):
+    """Follow-ups are read with what they follow up (a pledge or an agreement)."""
+
+    def owner_q(self, scope: Scope) -> Q:
+        return Q(municipality__county_id__in=scope.coordinator_counties) | Q(
+            municipality_id__in=scope.officer_municipalities
+        )
+
+    def visible_q(self, scope: Scope) -> Q:
+        public = Q(pledge__status=PledgeStatus.PUBLISHED) | Q(
+            agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED]
+        )
+        return Q(municipality__county_id__in=scope.read_counties) & (public | self.owner_q(scope))
+
+
+class FollowUp(models.Model):
+    """A follow-up of a pledge or an agreement; the latest sets its current state."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    pledge = models.ForeignKey(
+        CitizenPledge, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    author_name = models.CharField(_("author's name"), max_length=150, blank=True)
+    assessment = models.CharField(_("overall assessment"), max_length=16, choices=Assessment.choices)
+    summary = models.TextField(_("summary"), max_length=4000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pledge__isnull=True, agreement__isnull=False)
+                | Q(pledge__isnull=False, agreement__isnull=True),
+                name="follow_up_of_pledge_or_agreement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge or self.agreement}: {self.date}"
+
+
+class FollowUpItem(models.Model):
+    """What the follow-up says about one commitment or deliverable."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="items")
+    commitment = models.ForeignKey(PledgeCommitment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=CommitmentStatus.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up item")
+        verbose_name_plural = _("follow-up items")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment or self.deliverable}: {self.get_status_display()}"
+
+
+# --- Quality reviews by the county ---------------------------------------------------------------------
+
+# Brå's criteria for good agreements and pledges: (field name, label).
+CRITERIA = [
+    ("based_on_situation_analysis", _("Based on a situation analysis")),
+    ("cause_analysis", _("Cause analysis present")),
+    ("measurable_goals", _("Goals specific and measurable")),
+    ("commitments_owned", _("Each commitment owned")),
+    ("citizen_dialogue", _("Citizen dialogue held")),
+    ("follow_up_planned", _("Follow-up and communication planned")),
+    ("period_stated", _("Period stated")),
+    ("gender_equality", _("Gender-equality perspective considered")),
+]
+SCORE_MAX = 3
+SCORE_HELP = _("0 = missing, 1 = weak, 2 = acceptable, 3 = good")
+
+
+class ReviewQuerySet(ScopedQuerySet):
+    """The county reviews; the reviewed municipality reads its own reviews."""
+
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(municipality__county_id__in=scope.coordinator_counties | scope.steering_counties) | Q(
+            municipality_id__in=scope.officer_municipalities
+        )
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(municipality__county_id__in=scope.coordinator_counties)
+
+
+def _score_field(label):
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(0), MaxValueValidator(SCORE_MAX)], help_text=SCORE_HELP
+    )
+
+
+class QualityReview(models.Model):
+    """The county coordinator's review of a pledge or an agreement against Brå's criteria."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    pledge = models.ForeignKey(CitizenPledge, on_delete=models.CASCADE, null=True, blank=True, related_name="reviews")
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, null=True, blank=True, related_name="reviews"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reviewer")
+    )
+    reviewer_name = models.CharField(_("reviewer's name"), max_length=150, blank=True)
+    based_on_situation_analysis = _score_field(CRITERIA[0][1])
+    cause_analysis = _score_field(CRITERIA[1][1])
+    measurable_goals = _score_field(CRITERIA[2][1])
+    commitments_owned = _score_field(CRITERIA[3][1])
+    citizen_dialogue = _score_field(CRITERIA[4][1])
+    follow_up_planned = _score_field(CRITERIA[5][1])
+    period_stated = _score_field(CRITERIA[6][1])
+    gender_equality = _score_field(CRITERIA[7][1])
+    comments = models.TextField(_("comments"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quality review")
+        verbose_name_plural = _("quality reviews")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pledge__isnull=True, agreement__isnull=False)
+                | Q(pledge__isnull=False, agreement__isnull=True),
+                name="review_of_pledge_or_agreement",
+            ),
+            *(
+                models.CheckConstraint(condition=Q(**{f"{name}__lte": SCORE_MAX}), name=f"review_{name}_in_range")
+                for name, _label in CRITERIA
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge or self.agreement}: {self.date}"
+
+    def scores(self) -> list[tuple[str, int]]:
+        return [(str(label), getattr(self, name)) for name, label in CRITERIA]
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, name) for name, _label in CRITERIA)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total / (SCORE_MAX * len(CRITERIA)))
+
+    def weakest(self, count: int = 3) -> list[tuple[str, int]]:
+        return sorted(self.scores(), key=lambda item: item[1])[:count]
+
+
+# --- Reminders ---------------------------------------------------------------------------------------
+
+
+class Reminder(models.Model):
+    """One reminder e-mail about one deadline to one person, recorded so it is sent once."""
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before the due date")
+        OVERDUE = "overdue", _("After the due date")
+
+    class Kind(models.TextChoices):
+        DELIVERABLE = "deliverable", _("Deliverable")
+        PLEDGE_FOLLOW_UP = "pledge_follow_up", _("Follow-up of a citizen pledge")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    due_date = models.DateField()
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "due_date", "stage", "recipient"], name="reminder_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id} {self.due_date} ({self.get_stage_display()})"

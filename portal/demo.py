@@ -8,6 +8,7 @@ from django.db import transaction
 
 from actions.demo import load_actions_demo
 from actions.models import Actor, ActorKind
+from agreements.demo import load_agreements_demo
 from municipalities.demo import load_municipalities_demo
 from municipalities.models import County
 from portal.models import Role, User
@@ -59,6 +60,7 @@ def load_demo() -> None:
         )
     load_municipalities_demo()
     load_actions_demo()
+    load_agreements_demo()
     existing = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list("username", flat=True))
     for username, role, scope, first_name, last_name in DEMO_USERS:
         create_user_with_role(

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +192,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 COMPLIANCE_OUTDATED_AFTER_YEARS = env.int("COMPLIANCE_OUTDATED_AFTER_YEARS", default=4)
 # A measure with no progress update for this many days is flagged as stale.
 MEASURE_STALE_AFTER_DAYS = env.int("MEASURE_STALE_AFTER_DAYS", default=90)
+# Deadline reminders to municipal officers: this many days before a due date, and once after it.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=14)
+# The portal's address, for links in e-mails sent by background jobs.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -227,6 +232,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 # the hard time limit, or a long task would be run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (`celery -A portal beat`): the daily jobs, in CELERY_TIMEZONE.
+CELERY_BEAT_SCHEDULE = {
+    # Before the working day, so an officer reads it with the morning mail; each reminder is sent once.
+    "deadline-reminders": {"task": "agreements.tasks.send_deadline_reminders", "schedule": crontab(hour=6, minute=30)},
+}
 
 # --- Security headers -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

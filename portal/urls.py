@@ -26,5 +26,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("municipalities.urls")),
     path("", include("actions.urls")),
+    path("", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -190,3 +190,51 @@ def progress_update(measure, status_code="on_track", percent=50, date=None, **fi
     Measure.objects.filter(pk=measure.pk).update(latest_update=newest)
     measure.refresh_from_db()
     return update
+
+
+# --- agreements ---------------------------------------------------------------------------------------
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.CooperationAgreement"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Samverkansöverenskommelse {n}")
+    police_area = "Lokalpolisområde"
+    start_year = 2024
+    end_year = 2027
+    status = "active"
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.CitizenPledge"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Medborgarlöfte {n}")
+    period_start = factory.LazyFunction(lambda: __import__("datetime").date(2026, 1, 1))
+    period_end = factory.LazyFunction(lambda: __import__("datetime").date(2026, 12, 31))
+    background = "Lägesbilden visar otrygghet i centrum."
+    status = "published"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.PledgeCommitment"
+
+    pledge = factory.SubFactory(PledgeFactory)
+    commitment = factory.Sequence(lambda n: f"Åtagande {n}")
+    party = "both"
+
+
+REVIEW_SCORES = {
+    "based_on_situation_analysis": 2,
+    "cause_analysis": 2,
+    "measurable_goals": 2,
+    "commitments_owned": 2,
+    "citizen_dialogue": 2,
+    "follow_up_planned": 2,
+    "period_stated": 2,
+    "gender_equality": 2,
+}

@@ -6,6 +6,7 @@ since the worker reads the database from another process.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -26,25 +27,28 @@ def _database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Start one worker for the session; yield the folder it writes e-mail files to."""
-    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
-        pytest.fail("The worker tests need REDIS_URL and CELERY_TASK_ALWAYS_EAGER=false: run them with `make test`.")
-    mail_dir = tmp_path_factory.mktemp("worker-mail")
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
+# The log file of each worker started here, by the folder it writes e-mail to, so that a test
+# can see what that worker did with a task (``task_results``).
+WORKER_LOGS: dict[Path, Path] = {}
+
+
+def start_worker(env_overrides: dict[str, str], mail_dir: Path, log_path: Path, *, name: str = "") -> subprocess.Popen:
+    """Start ``celery -A portal worker`` on the test database and wait until it is ready.
+
+    It consumes ``CELERY_TASK_DEFAULT_QUEUE`` (from ``env_overrides``, else the test run's
+    queue) with the solo pool, writes e-mail as files into ``mail_dir`` and its output to
+    ``log_path``. Stop it with ``stop_worker``.
+    """
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
-        "MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-media")),
+        **env_overrides,
     }
-    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
-    with log.open("wb") as log_file:
+    queue = env.get("CELERY_TASK_DEFAULT_QUEUE") or settings.CELERY_TASK_DEFAULT_QUEUE
+    with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -58,7 +62,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
                 "-Q",
                 queue,
                 "-n",
-                f"test-{os.getpid()}@%h",
+                f"test-{os.getpid()}{name}@%h",
                 "--without-gossip",
                 "--without-mingle",
             ],
@@ -67,15 +71,41 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
+    WORKER_LOGS[mail_dir] = log_path
     try:
-        _wait_until_ready(process, log)
+        _wait_until_ready(process, log_path)
+    except BaseException:
+        stop_worker(process)
+        raise
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """Warm shutdown (SIGTERM: the task at hand is finished first); killed if that takes over 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start one worker for the session; yield the folder it writes e-mail files to."""
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        pytest.fail("The worker tests need REDIS_URL and CELERY_TASK_ALWAYS_EAGER=false: run them with `make test`.")
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    env = {"MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-media"))}
+    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
+    process = start_worker(env, mail_dir, log)
+    try:
         yield mail_dir
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_worker(process)
 
 
 def _wait_until_ready(process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
@@ -98,3 +128,22 @@ def wait_for(predicate, seconds: float = 30, interval: float = 0.2):
             return result
         time.sleep(interval)
     pytest.fail(f"Gave up waiting after {seconds} s for {getattr(predicate, '__name__', predicate)}")
+
+
+# "Task agreements.tasks.x[<id>] succeeded in 0.01s: 3" (Celery's INFO line for a finished task).
+_TASK_LINE = re.compile(r"Task [\w.]+\[(?P<id>[\w-]+)\] (?:succeeded in [\d.e-]+s: (?P<value>.*)|raised .*)$", re.M)
+
+
+def task_results(*logs: Path) -> dict[str, str]:
+    """The tasks the workers writing ``logs`` have finished: task id → return value as logged.
+
+    A task that raised fails the test at once, with the worker's log.
+    """
+    results = {}
+    for log in logs:
+        text = log.read_text(errors="replace")
+        for match in _TASK_LINE.finditer(text):
+            if match["value"] is None:
+                pytest.fail(f"Task {match['id']} failed in the worker:\n{text[-3000:]}")
+            results[match["id"]] = match["value"]
+    return results

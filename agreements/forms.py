@@ -1,0 +1,267 @@
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import (
+    CRITERIA,
+    Assessment,
+    CitizenPledge,
+    CommitmentStatus,
+    CooperationAgreement,
+    Deliverable,
+    FocusArea,
+    Party,
+    PledgeCommitment,
+    PledgeStatus,
+    Problem,
+    QualityReview,
+    Signatory,
+)
+from municipalities.models import Municipality
+from portal.concurrency import VersionedForm
+from portal.uploads import DocumentField
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+YEAR = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+
+
+class AgreementForm(VersionedForm):
+    document = DocumentField(label=_("Add a document"), required=False)
+
+    class Meta:
+        model = CooperationAgreement
+        fields = [
+            "title",
+            "police_area",
+            "other_parties",
+            "start_year",
+            "end_year",
+            "signed_on",
+            "status",
+            "step",
+            "focus_areas",
+            "summary",
+            "related_measures",
+        ]
+        widgets = {
+            "start_year": YEAR,
+            "end_year": YEAR,
+            "signed_on": DATE,
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "related_measures": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
+
+        self.fields["focus_areas"].queryset = FocusArea.objects.for_county(municipality.county_id)
+        self.fields["related_measures"].queryset = Measure.objects.filter(
+            plan__county_id=municipality.county_id
+        ).select_related("plan")
+        if not self.instance.pk:
+            self.initial.setdefault("police_area", municipality.police_area)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The period cannot end before it starts."))
+        return cleaned
+
+
+class PledgeForm(VersionedForm):
+    class Meta:
+        model = CitizenPledge
+        fields = [
+            "title",
+            "agreement",
+            "police_area",
+            "period_start",
+            "period_end",
+            "background",
+            "status",
+            "related_measures",
+        ]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "background": forms.Textarea(attrs={"rows": 4}),
+            "related_measures": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
+
+        self.fields["agreement"].queryset = CooperationAgreement.objects.filter(municipality=municipality)
+        self.fields["related_measures"].queryset = Measure.objects.filter(
+            plan__county_id=municipality.county_id
+        ).select_related("plan")
+        if not self.instance.pk:
+            self.initial.setdefault("police_area", municipality.police_area)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        if cleaned.get("status") == PledgeStatus.PUBLISHED and (
+            self.instance.pk is None or not self.instance.commitments.exists()
+        ):
+            # A pledge is published once its commitments exist, each with the party that carries it out.
+            self.add_error("status", _("Save the pledge as a draft first, add its commitments, then publish it."))
+        return cleaned
+
+
+class PartFormSet(BaseInlineFormSet):
+    """Rows of one agreement or pledge; each form's row knows its parent without a query."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
+SignatoryFormSet = inlineformset_factory(
+    CooperationAgreement,
+    Signatory,
+    formset=PartFormSet,
+    fields=["name", "title", "organisation"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class ProblemFormSetBase(PartFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = self.instance.focus_areas.all()
+        for form in self.forms:
+            form.fields["focus_area"].queryset = areas
+
+
+ProblemFormSet = inlineformset_factory(
+    CooperationAgreement,
+    Problem,
+    formset=ProblemFormSetBase,
+    fields=["focus_area", "problem", "causes", "goal"],
+    widgets={
+        "problem": forms.Textarea(attrs={"rows": 2}),
+        "causes": forms.Textarea(attrs={"rows": 2}),
+        "goal": forms.Textarea(attrs={"rows": 2}),
+    },
+    extra=1,
+    can_delete=True,
+)
+
+DeliverableFormSet = inlineformset_factory(
+    CooperationAgreement,
+    Deliverable,
+    formset=PartFormSet,
+    fields=["title", "due_date", "done_on"],
+    widgets={"due_date": DATE, "done_on": DATE},
+    extra=2,
+    can_delete=True,
+)
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = PledgeCommitment
+        fields = ["commitment", "party", "other_party", "activities", "status"]
+        widgets = {
+            "commitment": forms.Textarea(attrs={"rows": 2}),
+            "activities": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("party") == Party.OTHER and not cleaned.get("other_party", "").strip():
+            self.add_error("other_party", _("Name the actor that carries out the commitment."))
+        if cleaned.get("party") != Party.OTHER:
+            cleaned["other_party"] = ""
+        return cleaned
+
+
+CommitmentFormSet = inlineformset_factory(
+    CitizenPledge,
+    PledgeCommitment,
+    form=CommitmentForm,
+    formset=PartFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up that asks about each commitment (or deliverable) in turn."""
+
+    date = forms.DateField(label=_("Date of the follow-up"), widget=DATE, initial=timezone.localdate)
+    assessment = forms.ChoiceField(label=_("Overall assessment"), choices=Assessment.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, items, **kwargs):
+        """``items``: the commitments or deliverables to answer, as (key, label) pairs."""
+        super().__init__(*args, **kwargs)
+        self.item_keys = []
+        for key, label in items:
+            self.fields[f"status_{key}"] = forms.ChoiceField(
+                label=_("Status: %(item)s") % {"item": label}, choices=CommitmentStatus.choices
+            )
+            self.fields[f"comment_{key}"] = forms.CharField(
+                label=_("Comment on: %(item)s") % {"item": label}, required=False, max_length=500
+            )
+            self.item_keys.append(key)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+    def answers(self) -> dict:
+        return {
+            key: (self.cleaned_data[f"status_{key}"], self.cleaned_data[f"comment_{key}"]) for key in self.item_keys
+        }
+
+    def item_fields(self):
+        """(status field, comment field) per item, for the template to lay out one by one."""
+        return [(self[f"status_{key}"], self[f"comment_{key}"]) for key in self.item_keys]
+
+
+class QualityReviewForm(forms.ModelForm):
+    class Meta:
+        model = QualityReview
+        fields = ["date", *(name for name, _label in CRITERIA), "comments"]
+        widgets = {
+            "date": DATE,
+            "comments": forms.Textarea(attrs={"rows": 4}),
+            **{name: forms.NumberInput(attrs={"min": 0, "max": 3}) for name, _label in CRITERIA},
+        }
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+
+class FocusAreaForm(forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        fields = ["name", "position"]
+
+
+class OverviewFilterForm(forms.Form):
+    STATES = [
+        ("", _("Any")),
+        ("no_agreement", _("No active agreement")),
+        ("no_pledge", _("No current pledge")),
+        ("follow_up_missing", _("Follow-up missing")),
+        ("overdue", _("Overdue deadline")),
+    ]
+    q = forms.CharField(label=_("Municipality name"), required=False, max_length=100)
+    state = forms.ChoiceField(label=_("Show"), required=False, choices=STATES)

@@ -1,0 +1,261 @@
+"""Deadlines of cooperation agreements and citizen pledges, and the reminder e-mails about them.
+
+Two kinds of deadline exist:
+
+* a deliverable that is not done (``done_on`` empty) of an agreement that has not ended is due on
+  its ``due_date``;
+* a published citizen pledge with no follow-up at all is due for its follow-up at ``period_end``.
+
+``deadlines()`` lists the open ones that are overdue or due within a horizon, for reminders
+today and for dashboards and the county view later, in two queries whatever their number.
+
+``send_due_reminders()`` is the daily job (``agreements.tasks.send_deadline_reminders``, on
+Celery beat). It e-mails the municipality's officers twice per deadline at most: once in the
+``REMINDER_DAYS_BEFORE`` days before the due date ("before") and once after it ("overdue").
+A ``Reminder`` row per (kind, object, due date, stage, recipient), unique in the database,
+makes each e-mail go out once even when two runs overlap, the job runs twice a day or a worker
+is restarted. A new due date is a new deadline and gets its own reminders.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.template import loader
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from agreements.models import (
+    AgreementStatus,
+    CitizenPledge,
+    Deliverable,
+    FollowUp,
+    PledgeStatus,
+    Reminder,
+)
+from municipalities.models import Municipality
+from portal.models import Grant, Role, User
+
+logger = logging.getLogger(__name__)
+
+# Municipal officers read Swedish, whatever language the job runs in.
+REMINDER_LANGUAGE = "sv"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One open deadline: what is due, where, when, and the page to act on it."""
+
+    kind: str  # a Reminder.Kind value
+    object_id: int  # the deliverable's or the pledge's id
+    municipality_id: int
+    title: str  # the deliverable's or the pledge's title
+    due_date: datetime.date
+    url: str  # path of the page where it is done: the agreement, or the pledge
+
+    def days_left(self, today: datetime.date) -> int:
+        """Days until the due date: negative once it has passed."""
+        return (self.due_date - today).days
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due_date < today
+
+
+def deadlines(
+    *,
+    municipality_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+    horizon_days: int | None = None,
+) -> list[Deadline]:
+    """The open deadlines that are overdue or due within ``horizon_days`` (default ``REMINDER_DAYS_BEFORE``).
+
+    Limited to ``municipality_ids`` when given. Sorted by due date. Two queries, however many
+    deadlines there are: dashboards and the county view list them for many municipalities.
+    """
+    today = today or timezone.localdate()
+    horizon = settings.REMINDER_DAYS_BEFORE if horizon_days is None else horizon_days
+    until = today + datetime.timedelta(days=horizon)
+
+    deliverables = (
+        Deliverable.objects.filter(done_on__isnull=True, due_date__lte=until)
+        .exclude(agreement__status=AgreementStatus.ENDED)
+        .select_related("agreement__municipality")
+        .order_by("due_date", "pk")
+    )
+    pledges = (
+        CitizenPledge.objects.filter(status=PledgeStatus.PUBLISHED, period_end__lte=until)
+        .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
+        .filter(has_follow_up=False)
+        .order_by("period_end", "pk")
+    )
+    if municipality_ids is not None:
+        municipality_ids = list(municipality_ids)
+        deliverables = deliverables.filter(agreement__municipality_id__in=municipality_ids)
+        pledges = pledges.filter(municipality_id__in=municipality_ids)
+
+    found = [
+        Deadline(
+            kind=Reminder.Kind.DELIVERABLE.value,
+            object_id=deliverable.pk,
+            municipality_id=deliverable.agreement.municipality_id,
+            title=deliverable.title,
+            due_date=deliverable.due_date,
+            url=deliverable.agreement.get_absolute_url(),
+        )
+        for deliverable in deliverables
+    ]
+    found += [
+        Deadline(
+            kind=Reminder.Kind.PLEDGE_FOLLOW_UP.value,
+            object_id=pledge.pk,
+            municipality_id=pledge.municipality_id,
+            title=pledge.title,
+            due_date=pledge.period_end,
+            url=pledge.get_absolute_url(),
+        )
+        for pledge in pledges
+    ]
+    found.sort(key=lambda d: (d.due_date, d.kind, d.title, d.object_id))
+    return found
+
+
+def reminder_stage(deadline: Deadline, today: datetime.date) -> str | None:
+    """The reminder a deadline calls for today: "before", "overdue", or None (too early, or due today)."""
+    days = deadline.days_left(today)
+    if days < 0:
+        return Reminder.Stage.OVERDUE.value
+    if 0 < days <= settings.REMINDER_DAYS_BEFORE:
+        return Reminder.Stage.BEFORE.value
+    return None
+
+
+def send_due_reminders(today: datetime.date | None = None) -> int:
+    """E-mail each municipal officer about each deadline that calls for a reminder today, once.
+
+    Returns the number of e-mails sent. Exactly-once, per reminder and in its own short
+    transaction:
+
+    1. ``get_or_create`` the ``Reminder`` row. The unique constraint ``reminder_sent_once``
+       decides between two runs inserting at the same moment: the second one's insert waits
+       for the first one's transaction and then finds its row (already sent) and skips it.
+    2. Lock the row with ``SELECT … FOR UPDATE SKIP LOCKED`` where ``sent_at`` is empty: a run
+       that finds it locked (another run is sending it right now) or sent skips it.
+    3. Send the e-mail while holding the lock, set ``sent_at``, commit.
+
+    The window that remains is inherent to e-mail, which cannot take part in a database
+    transaction: if the process dies, or the commit fails, after the mail server accepted the
+    message and before the commit, nothing is recorded and the next run sends it again. So it
+    is exactly once except in that window of a few milliseconds, where it is at least once: a
+    duplicate is possible there, a lost reminder is not.
+
+    A reminder whose sending fails (the mail server refuses it or cannot be reached) is logged
+    and left unrecorded, so that the next run tries again; the other reminders still go out.
+    """
+    today = today or timezone.localdate()
+    due = [(deadline, stage) for deadline in deadlines(today=today) if (stage := reminder_stage(deadline, today))]
+    if not due:
+        return 0
+    municipality_ids = {deadline.municipality_id for deadline, _stage in due}
+    officers = _officers_by_municipality(municipality_ids)
+    names = dict(Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "name"))
+    # Reminders sent by earlier runs are skipped here without a transaction each, so a daily run
+    # costs five queries when there is nothing new; the lock in _send_once is what guarantees once.
+    already_sent = set(
+        Reminder.objects.filter(
+            sent_at__isnull=False, object_id__in={deadline.object_id for deadline, _stage in due}
+        ).values_list("kind", "object_id", "due_date", "stage", "recipient_id")
+    )
+
+    sent = 0
+    for deadline, stage in due:
+        for officer in officers.get(deadline.municipality_id, []):
+            if (deadline.kind, deadline.object_id, deadline.due_date, stage, officer.pk) in already_sent:
+                continue
+            message = _reminder_message(deadline, stage, officer, names[deadline.municipality_id], today)
+            try:
+                sent += _send_once(deadline, stage, officer, message)
+            except (smtplib.SMTPException, OSError):
+                logger.exception(
+                    "Reminder %s about %s %s to user %s not sent; the next run tries again.",
+                    stage,
+                    deadline.kind,
+                    deadline.object_id,
+                    officer.pk,
+                )
+    logger.info("Sent %s deadline reminders for %s.", sent, today)
+    return sent
+
+
+def _officers_by_municipality(municipality_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active municipal officers with an e-mail address, per municipality (one query)."""
+    grants = (
+        Grant.objects.filter(
+            role=Role.MUNICIPAL_OFFICER, municipality_id__in=list(municipality_ids), user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("municipality_id", "user_id")
+    )
+    officers: dict[int, list[User]] = defaultdict(list)
+    for grant in grants:
+        if all(user.pk != grant.user_id for user in officers[grant.municipality_id]):
+            officers[grant.municipality_id].append(grant.user)
+    return officers
+
+
+def _send_once(deadline: Deadline, stage: str, recipient: User, message: EmailMultiAlternatives) -> bool:
+    """Send ``message`` unless this reminder was sent or is being sent; True when this call sent it."""
+    with transaction.atomic():
+        reminder, _created = Reminder.objects.get_or_create(
+            kind=deadline.kind,
+            object_id=deadline.object_id,
+            due_date=deadline.due_date,
+            stage=stage,
+            recipient=recipient,
+        )
+        if reminder.sent_at is not None:
+            return False
+        locked = Reminder.objects.select_for_update(skip_locked=True).filter(pk=reminder.pk, sent_at__isnull=True)
+        reminder = locked.first()
+        if reminder is None:
+            return False
+        message.send()
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["sent_at"])
+    return True
+
+
+def _reminder_message(
+    deadline: Deadline, stage: str, recipient: User, municipality: str, today: datetime.date
+) -> EmailMultiAlternatives:
+    """The reminder e-mail, in Swedish: what is due, where, when, and the link to the page to act on."""
+    with translation.override(REMINDER_LANGUAGE):
+        if deadline.kind == Reminder.Kind.DELIVERABLE:
+            what = gettext("the deliverable “%(title)s”") % {"title": deadline.title}
+        else:
+            what = gettext("the follow-up of the citizen pledge “%(title)s”") % {"title": deadline.title}
+        context = {
+            "recipient": recipient,
+            "municipality": municipality,
+            "kind": deadline.kind,
+            "title": deadline.title,
+            "what": what,
+            "due_date": deadline.due_date.isoformat(),
+            "overdue": stage == Reminder.Stage.OVERDUE,
+            "days_left": deadline.days_left(today),
+            "link": settings.SITE_URL.rstrip("/") + deadline.url,
+        }
+        subject = loader.render_to_string("agreements/email/reminder_subject.txt", context)
+        body = loader.render_to_string("agreements/email/reminder_body.txt", context)
+    return EmailMultiAlternatives(
+        " ".join(subject.split()), body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
+    )

@@ -1,0 +1,226 @@
+"""Domain operations on cooperation agreements, citizen pledges, follow-ups and quality reviews."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+
+from agreements.models import (
+    AgreementDocument,
+    AgreementStatus,
+    CitizenPledge,
+    CooperationAgreement,
+    Deliverable,
+    FocusArea,
+    FollowUp,
+    FollowUpItem,
+    PledgeCommitment,
+    PledgeStatus,
+    Problem,
+    QualityReview,
+    Signatory,
+)
+from municipalities.models import County, Municipality
+from portal.collation import swedish_key
+from portal.concurrency import save_versioned
+from portal.history import change_log
+from portal.uploads import fill_document
+
+# Lund's five focus areas (2024–2027), common to most agreements: the national vocabulary.
+NATIONAL_FOCUS_AREAS = [
+    gettext_noop("Safety-creating measures in public places"),
+    gettext_noop("Children and young people"),
+    gettext_noop("Alcohol, narcotics, doping, tobacco and gambling"),
+    gettext_noop("Violence in close relationships, including honour-related violence and human trafficking"),
+    gettext_noop("Crimes against older people"),
+]
+
+
+def ensure_national_focus_areas() -> None:
+    for position, name in enumerate(NATIONAL_FOCUS_AREAS, start=1):
+        FocusArea.objects.get_or_create(county=None, name=name, defaults={"position": position * 10})
+
+
+# --- Saving ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_agreement(form, user, *, municipality: Municipality | None = None) -> CooperationAgreement:
+    if municipality is not None:
+        form.instance.municipality = municipality
+    agreement = save_versioned(form)
+    if form.cleaned_data.get("document"):
+        fill_document(AgreementDocument(agreement=agreement), form.cleaned_data["document"], user).save()
+    return agreement
+
+
+def save_pledge(form, *, municipality: Municipality | None = None) -> CitizenPledge:
+    if municipality is not None:
+        form.instance.municipality = municipality
+    pledge = form.instance
+    if pledge.status == PledgeStatus.PUBLISHED and pledge.published_on is None:
+        pledge.published_on = timezone.localdate()
+    return save_versioned(form)
+
+
+@transaction.atomic
+def record_follow_up(target: CitizenPledge | CooperationAgreement, form, user) -> FollowUp:
+    """Record a follow-up of a published pledge or an active agreement, item by item.
+
+    The answers also become the commitments' (or deliverables') current status, so the
+    pledge page shows what the latest follow-up said.
+    """
+    is_pledge = isinstance(target, CitizenPledge)
+    if is_pledge and target.status != PledgeStatus.PUBLISHED:
+        raise ValidationError(gettext("Only a published pledge can be followed up; this one is a draft."))
+    if not is_pledge and target.status == AgreementStatus.DRAFT:
+        raise ValidationError(gettext("Only an active or ended agreement can be followed up; this one is a draft."))
+    follow_up = FollowUp.objects.create(
+        municipality_id=target.municipality_id,
+        pledge=target if is_pledge else None,
+        agreement=None if is_pledge else target,
+        date=form.cleaned_data["date"],
+        author=user,
+        author_name=user.get_full_name() or user.get_username(),
+        assessment=form.cleaned_data["assessment"],
+        summary=form.cleaned_data["summary"],
+    )
+    answers = form.answers()
+    if is_pledge:
+        commitments = {c.pk: c for c in target.commitments.all()}
+        for pk, (status, comment) in answers.items():
+            FollowUpItem.objects.create(follow_up=follow_up, commitment=commitments[pk], status=status, comment=comment)
+            commitments[pk].status = status
+            commitments[pk].save(update_fields=["status"])
+    else:
+        deliverables = {d.pk: d for d in target.deliverables.all()}
+        for pk, (status, comment) in answers.items():
+            FollowUpItem.objects.create(
+                follow_up=follow_up, deliverable=deliverables[pk], status=status, comment=comment
+            )
+    return follow_up
+
+
+def follow_up_items(target: CitizenPledge | CooperationAgreement) -> list[tuple[int, str]]:
+    """What a follow-up of ``target`` asks about: its commitments, or its deliverables."""
+    if isinstance(target, CitizenPledge):
+        return [(c.pk, str(c)) for c in target.commitments.all()]
+    return [(d.pk, d.title) for d in target.deliverables.all()]
+
+
+def record_review(target: CitizenPledge | CooperationAgreement, form, user) -> QualityReview:
+    review = form.save(commit=False)
+    review.municipality_id = target.municipality_id
+    if isinstance(target, CitizenPledge):
+        review.pledge = target
+    else:
+        review.agreement = target
+    review.reviewer = user
+    review.reviewer_name = user.get_full_name() or user.get_username()
+    review.save()
+    return review
+
+
+# --- Derived state -----------------------------------------------------------------------------
+
+
+def pledge_follow_up_missing(pledge: CitizenPledge, today: datetime.date | None = None) -> bool:
+    """A published pledge whose period has ended with no follow-up (follow-ups prefetched)."""
+    today = today or timezone.localdate()
+    return pledge.status == PledgeStatus.PUBLISHED and pledge.period_end < today and not pledge.follow_ups.all()
+
+
+def history(target: CitizenPledge | CooperationAgreement, limit: int = 20):
+    if isinstance(target, CitizenPledge):
+        return change_log(
+            CitizenPledge.history.filter(id=target.pk),
+            PledgeCommitment.history.filter(pledge_id=target.pk),
+            QualityReview.history.filter(pledge_id=target.pk),
+            limit=limit,
+        )
+    return change_log(
+        CooperationAgreement.history.filter(id=target.pk),
+        Signatory.history.filter(agreement_id=target.pk),
+        Problem.history.filter(agreement_id=target.pk),
+        Deliverable.history.filter(agreement_id=target.pk),
+        QualityReview.history.filter(agreement_id=target.pk),
+        limit=limit,
+    )
+
+
+# --- The county's picture ---------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityAgreements:
+    municipality: Municipality
+    agreement: CooperationAgreement | None
+    current_pledges: list[CitizenPledge]
+    follow_up_missing: list[CitizenPledge]
+    latest_review: QualityReview | None
+    next_deadline: object | None
+    overdue: bool
+    review_trend: list[int] = field(default_factory=list)
+    has_pledges: bool = False
+
+
+def county_agreements(county: County, user, *, q: str = "", state: str = "", today=None):
+    """Every municipality of the county with its agreement, pledges, follow-up state, latest
+    review and next deadline, in a fixed number of queries, as ``user`` may see them."""
+    from agreements.reminders import deadlines  # noqa: PLC0415 - reminders import this module's models
+
+    today = today or timezone.localdate()
+    municipalities = list(county.municipalities.all())
+    agreements = CooperationAgreement.objects.visible_to(user).filter(municipality__county=county)
+    pledges = (
+        CitizenPledge.objects.visible_to(user)
+        .filter(municipality__county=county)
+        .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.only("id", "pledge_id")))
+    )
+    reviews = QualityReview.objects.visible_to(user).filter(municipality__county=county).order_by("date", "pk")
+    upcoming = deadlines(municipality_ids=[m.pk for m in municipalities], today=today, horizon_days=366)
+
+    by_municipality: dict[int, MunicipalityAgreements] = {
+        m.pk: MunicipalityAgreements(m, None, [], [], None, None, False) for m in municipalities
+    }
+    for agreement in agreements.order_by("start_year"):
+        row = by_municipality[agreement.municipality_id]
+        if row.agreement is None or agreement.status == AgreementStatus.ACTIVE:
+            row.agreement = agreement
+    for pledge in pledges.order_by("period_start"):
+        row = by_municipality[pledge.municipality_id]
+        row.has_pledges = True
+        if pledge.is_current(today):
+            row.current_pledges.append(pledge)
+        if pledge_follow_up_missing(pledge, today):
+            row.follow_up_missing.append(pledge)
+    for review in reviews:
+        row = by_municipality[review.municipality_id]
+        row.latest_review = review
+        row.review_trend.append(review.percent)
+    for deadline in upcoming:
+        row = by_municipality[deadline.municipality_id]
+        if row.next_deadline is None:
+            row.next_deadline = deadline
+        row.overdue = row.overdue or deadline.due_date < today
+
+    rows = sorted(by_municipality.values(), key=lambda r: swedish_key(r.municipality.name))
+    return _filter_rows(rows, q=q, state=state)
+
+
+def _filter_rows(rows: list[MunicipalityAgreements], *, q: str, state: str) -> list[MunicipalityAgreements]:
+    if q:
+        rows = [r for r in rows if q.casefold() in r.municipality.name.casefold()]
+    keep = {
+        "no_agreement": lambda r: not (r.agreement and r.agreement.status == AgreementStatus.ACTIVE),
+        "no_pledge": lambda r: not r.current_pledges,
+        "follow_up_missing": lambda r: bool(r.follow_up_missing),
+        "overdue": lambda r: r.overdue,
+    }.get(state)
+    return [r for r in rows if keep(r)] if keep else rows

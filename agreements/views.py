@@ -1,0 +1,337 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agreements import services
+from agreements.exports import county_columns
+from agreements.forms import (
+    AgreementForm,
+    CommitmentFormSet,
+    DeliverableFormSet,
+    FocusAreaForm,
+    FollowUpForm,
+    OverviewFilterForm,
+    PledgeForm,
+    ProblemFormSet,
+    QualityReviewForm,
+    SignatoryFormSet,
+)
+from agreements.models import (
+    CRITERIA,
+    AgreementDocument,
+    CitizenPledge,
+    CooperationAgreement,
+    FocusArea,
+    FollowUp,
+    PledgeStatus,
+    QualityReview,
+)
+from municipalities.models import County, Municipality
+from portal.concurrency import ConcurrentEditError, handle_conflict
+from portal.editing import edit_rows
+from portal.exports import export_response
+from portal.scoping import get_for_user
+from portal.uploads import document_response
+
+CHANGE_MUNICIPALITY = "agreements.manage_municipality_agreements"
+REVIEW = "agreements.review"
+
+
+# --- The county's picture ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def county_overview(request, code):
+    county = get_for_user(request.user, County, code=code)
+    filters = OverviewFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    rows = services.county_agreements(county, request.user, q=params.get("q", ""), state=params.get("state", ""))
+    if request.GET.get("format"):
+        return export_response(
+            request.GET["format"], f"overenskommelser-{county.code}", county_columns(), rows, sheet_title=county.name
+        )
+    return render(
+        request,
+        "agreements/county_overview.html",
+        {"county": county, "rows": rows, "filters": filters, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def focus_areas(request, code):
+    county = get_for_user(request.user, County, code=code)
+    can_manage = request.user.has_perm("agreements.manage_focus_areas", county)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = FocusAreaForm(request.POST or None) if can_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        form.instance.county = county
+        form.save()
+        messages.success(request, _("The focus area “%(name)s” is added.") % {"name": form.instance.name})
+        return redirect("agreements:focus_areas", code=county.code)
+    areas = FocusArea.objects.for_county(county.pk)
+    return render(request, "agreements/focus_areas.html", {"county": county, "areas": areas, "form": form})
+
+
+# --- A municipality's agreements and pledges ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def municipality_agreements(request, code):
+    municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
+    from agreements.reminders import deadlines  # noqa: PLC0415 - reminders import this module's models
+
+    return render(
+        request,
+        "agreements/municipality_agreements.html",
+        {
+            "municipality": municipality,
+            "agreements": CooperationAgreement.objects.visible_to(request.user).filter(municipality=municipality),
+            "pledges": CitizenPledge.objects.visible_to(request.user)
+            .filter(municipality=municipality)
+            .prefetch_related("follow_ups"),
+            "reviews": QualityReview.objects.visible_to(request.user)
+            .filter(municipality=municipality)
+            .select_related("pledge", "agreement"),
+            "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366),
+            "today": timezone.localdate(),
+            "can_change": request.user.has_perm(CHANGE_MUNICIPALITY, municipality),
+        },
+    )
+
+
+# --- Agreements -------------------------------------------------------------------------------------
+
+
+def _agreement_form(request, municipality, agreement=None):
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_agreement(form, request.user, municipality=municipality)
+        except ConcurrentEditError:
+            handle_conflict(form)
+        else:
+            messages.success(request, _("The agreement “%(title)s” is saved.") % {"title": saved.title})
+            return redirect(saved)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "municipality": municipality, "agreement": agreement},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, code):
+    municipality = get_for_user(request.user, Municipality, perm=CHANGE_MUNICIPALITY, code=code)
+    return _agreement_form(request, municipality)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = get_for_user(
+        request.user,
+        CooperationAgreement.objects.select_related("municipality"),
+        perm="agreements.change_agreement",
+        pk=pk,
+    )
+    return _agreement_form(request, agreement.municipality, agreement)
+
+
+@login_required
+@require_GET
+def agreement_detail(request, pk):
+    agreement = get_for_user(
+        request.user,
+        CooperationAgreement.objects.select_related("municipality__county").prefetch_related(
+            "focus_areas",
+            "signatories",
+            "deliverables",
+            "documents",
+            "related_measures__plan",
+            Prefetch("problems"),
+            Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related("items__deliverable")),
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "pledges": CitizenPledge.objects.visible_to(request.user).filter(agreement=agreement),
+            "reviews": QualityReview.objects.visible_to(request.user).filter(agreement=agreement),
+            "history": services.history(agreement),
+            "can_change": request.user.has_perm("agreements.change_agreement", agreement),
+            "can_review": request.user.has_perm(REVIEW, agreement),
+        },
+    )
+
+
+AGREEMENT_PARTS = {
+    "signatories": (
+        SignatoryFormSet,
+        gettext_lazy("Signatories"),
+        gettext_lazy("The signatories of %(name)s are saved."),
+    ),
+    "problems": (
+        ProblemFormSet,
+        gettext_lazy("Problems, causes and goals"),
+        gettext_lazy("The problems, causes and goals of %(name)s are saved."),
+    ),
+    "deliverables": (
+        DeliverableFormSet,
+        gettext_lazy("Deliverables"),
+        gettext_lazy("The deliverables of %(name)s are saved."),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_part_edit(request, pk, part):
+    formset_class, title, saved = AGREEMENT_PARTS[part]
+    agreement = get_for_user(request.user, CooperationAgreement, perm="agreements.change_agreement", pk=pk)
+    return edit_rows(request, agreement, formset_class, title=title, saved=saved)
+
+
+@login_required
+@require_GET
+def agreement_document(request, pk):
+    return document_response(get_for_user(request.user, AgreementDocument, pk=pk))
+
+
+# --- Pledges ----------------------------------------------------------------------------------------
+
+
+def _pledge_form(request, municipality, pledge=None):
+    form = PledgeForm(request.POST or None, instance=pledge, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_pledge(form, municipality=municipality)
+        except ConcurrentEditError:
+            handle_conflict(form)
+        else:
+            if pledge is None:
+                messages.success(request, _("The pledge is saved as a draft. Add its commitments next."))
+                return redirect("agreements:commitments_edit", pk=saved.pk)
+            messages.success(request, _("The pledge “%(title)s” is saved.") % {"title": saved.title})
+            return redirect(saved)
+    return render(
+        request, "agreements/pledge_form.html", {"form": form, "municipality": municipality, "pledge": pledge}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_create(request, code):
+    municipality = get_for_user(request.user, Municipality, perm=CHANGE_MUNICIPALITY, code=code)
+    return _pledge_form(request, municipality)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_edit(request, pk):
+    pledge = get_for_user(
+        request.user, CitizenPledge.objects.select_related("municipality"), perm="agreements.change_pledge", pk=pk
+    )
+    return _pledge_form(request, pledge.municipality, pledge)
+
+
+def _pledge_for_page(request, pk):
+    return get_for_user(
+        request.user,
+        CitizenPledge.objects.select_related("municipality__county", "agreement").prefetch_related(
+            "commitments",
+            "related_measures__plan",
+            Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related("items__commitment")),
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def pledge_detail(request, pk):
+    pledge = _pledge_for_page(request, pk)
+    return render(
+        request,
+        "agreements/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "follow_up_missing": services.pledge_follow_up_missing(pledge),
+            "reviews": QualityReview.objects.visible_to(request.user).filter(pledge=pledge),
+            "history": services.history(pledge),
+            "can_change": request.user.has_perm("agreements.change_pledge", pledge),
+            "can_review": request.user.has_perm(REVIEW, pledge),
+        },
+    )
+
+
+@login_required
+@require_GET
+def pledge_print(request, pk):
+    """The public view of a published pledge, for printing or for the municipality's web site."""
+    pledge = _pledge_for_page(request, pk)
+    if pledge.status != PledgeStatus.PUBLISHED:
+        raise PermissionDenied
+    return render(request, "agreements/pledge_print.html", {"pledge": pledge})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitments_edit(request, pk):
+    pledge = get_for_user(request.user, CitizenPledge, perm="agreements.change_pledge", pk=pk)
+    return edit_rows(
+        request,
+        pledge,
+        CommitmentFormSet,
+        title=_("Commitments"),
+        saved=_("The commitments of %(name)s are saved."),
+    )
+
+
+# --- Follow-ups and reviews -----------------------------------------------------------------------------
+
+
+def _target(request, kind, pk, perm):
+    model = CitizenPledge if kind == "pledge" else CooperationAgreement
+    return get_for_user(request.user, model.objects.select_related("municipality"), perm=perm, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request, kind, pk):
+    target = _target(request, kind, pk, "agreements.follow_up")
+    form = FollowUpForm(request.POST or None, items=services.follow_up_items(target))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_follow_up(target, form, request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The follow-up is saved."))
+            return redirect(target)
+    return render(request, "agreements/follow_up_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_create(request, kind, pk):
+    target = _target(request, kind, pk, REVIEW)
+    form = QualityReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_review(target, form, request.user)
+        messages.success(request, _("The quality review is saved. The municipality can read it now."))
+        return redirect(target)
+    return render(request, "agreements/review_form.html", {"form": form, "target": target, "criteria": CRITERIA})
