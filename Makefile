@@ -31,6 +31,7 @@ node_modules/.installed: package.json package-lock.json
 setup: $(STAMP) node_modules/.installed
 
 run: setup
+	@bash scripts/ensure_system_packages.sh --optional
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -39,7 +40,7 @@ services: setup
 	@$(TEST_ENV) $(PY) scripts/ensure_services.py
 
 browser:
-	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_system_packages.sh --with-browser
 
 lint: setup
 	$(VENV)/bin/ruff check .

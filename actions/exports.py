@@ -29,3 +29,17 @@ def measure_columns() -> list[Column]:
         Column(gettext("No recent update"), lambda m: m.is_stale()),
         Column(gettext("Weight"), lambda m: m.weight),
     ]
+
+
+def support_activity_columns() -> list[Column]:
+    return [
+        Column(gettext("Date"), lambda a: a.date),
+        Column(gettext("Activity"), lambda a: a.title),
+        Column(gettext("Kind"), lambda a: a.get_kind_display()),
+        Column(gettext("Place"), lambda a: a.place),
+        Column(gettext("Organiser"), lambda a: a.organiser),
+        Column(gettext("Participants"), lambda a: a.participants),
+        Column(gettext("Municipalities reached"), lambda a: ", ".join(m.name for m in a.municipalities.all())),
+        Column(gettext("Participating counties"), lambda a: ", ".join(c.name for c in a.counties.all())),
+        Column(gettext("Measure"), lambda a: str(a.measure) if a.measure else ""),
+    ]

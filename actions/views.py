@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import services
-from actions.exports import measure_columns
+from actions.exports import measure_columns, support_activity_columns
 from actions.forms import (
     ActionPlanForm,
     IndicatorForm,
@@ -322,6 +322,10 @@ def support_activity_list(request, code):
         .select_related("measure")
         .prefetch_related("municipalities", "counties")
     )
+    if request.GET.get("format"):
+        return export_response(
+            request.GET["format"], f"stodinsatser-{county.code}", support_activity_columns(), activities
+        )
     return render(
         request,
         "actions/support_activity_list.html",

@@ -24,3 +24,40 @@ def county_columns() -> list[Column]:
         Column(gettext("Next deadline"), lambda r: r.next_deadline.due_date if r.next_deadline else None),
         Column(gettext("What is due"), lambda r: r.next_deadline.title if r.next_deadline else None),
     ]
+
+
+def pledge_columns() -> list[Column]:
+    return [
+        Column(gettext("Municipality"), lambda p: p.municipality.name),
+        Column(gettext("Citizen pledge"), lambda p: p.title),
+        Column(gettext("Period from"), lambda p: p.period_start),
+        Column(gettext("Period to"), lambda p: p.period_end),
+        Column(gettext("Status"), lambda p: p.get_status_display()),
+        Column(gettext("Commitments"), lambda p: len(p.commitments.all())),
+        Column(gettext("Follow-ups"), lambda p: len(p.follow_ups.all())),
+    ]
+
+
+def follow_up_columns() -> list[Column]:
+    return [
+        Column(gettext("Date"), lambda f: f.date),
+        Column(gettext("Municipality"), lambda f: f.municipality.name),
+        Column(gettext("Follows up"), lambda f: str(f.pledge or f.agreement)),
+        Column(gettext("Overall assessment"), lambda f: f.get_assessment_display()),
+        Column(gettext("Summary"), lambda f: f.summary),
+        Column(gettext("Author"), lambda f: f.author_name),
+    ]
+
+
+def review_columns() -> list[Column]:
+    from agreements.models import CRITERIA  # noqa: PLC0415 - keeps the column list next to the others
+
+    return [
+        Column(gettext("Date"), lambda r: r.date),
+        Column(gettext("Municipality"), lambda r: r.municipality.name),
+        Column(gettext("Reviewed"), lambda r: str(r.pledge or r.agreement)),
+        *(Column(str(label), lambda r, name=name: getattr(r, name)) for name, label in CRITERIA),
+        Column(gettext("Points"), lambda r: r.total),
+        Column(gettext("Percent"), lambda r: r.percent),
+        Column(gettext("Reviewer"), lambda r: r.reviewer_name),
+    ]

@@ -170,6 +170,11 @@ class MunicipalityAgreements:
     has_pledges: bool = False
 
 
+def _readable(model, user):
+    manager = model.objects
+    return manager.visible_to(user) if user is not None else manager.filter(manager.all().public_q)
+
+
 def county_agreements(county: County, user, *, q: str = "", state: str = "", today=None):
     """Every municipality of the county with its agreement, pledges, follow-up state, latest
     review and next deadline, in a fixed number of queries, as ``user`` may see them."""
@@ -177,13 +182,15 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
 
     today = today or timezone.localdate()
     municipalities = list(county.municipalities.all())
-    agreements = CooperationAgreement.objects.visible_to(user).filter(municipality__county=county)
+    # Without a user (reports for the steering group), only what is published in the county.
+    agreements = _readable(CooperationAgreement, user).filter(municipality__county=county)
     pledges = (
-        CitizenPledge.objects.visible_to(user)
+        _readable(CitizenPledge, user)
         .filter(municipality__county=county)
         .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.only("id", "pledge_id")))
     )
-    reviews = QualityReview.objects.visible_to(user).filter(municipality__county=county).order_by("date", "pk")
+    reviews = QualityReview.objects.all() if user is None else QualityReview.objects.visible_to(user)
+    reviews = reviews.filter(municipality__county=county).order_by("date", "pk")
     upcoming = deadlines(municipality_ids=[m.pk for m in municipalities], today=today, horizon_days=366)
 
     by_municipality: dict[int, MunicipalityAgreements] = {

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements import services
-from agreements.exports import county_columns
+from agreements.exports import county_columns, follow_up_columns, pledge_columns, review_columns
 from agreements.forms import (
     AgreementForm,
     CommitmentFormSet,
@@ -79,6 +81,78 @@ def focus_areas(request, code):
         return redirect("agreements:focus_areas", code=county.code)
     areas = FocusArea.objects.for_county(county.pk)
     return render(request, "agreements/focus_areas.html", {"county": county, "areas": areas, "form": form})
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Municipality name"), required=False, max_length=100)
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100)
+
+
+def _county_list(request, code, *, queryset, date_field: str, template: str, columns, stem: str):
+    """A county-wide list that filters by municipality name and year, pages, and exports what is shown."""
+    county = get_for_user(request.user, County, code=code)
+    filters = ListFilterForm(request.GET or None)
+    rows = queryset.filter(municipality__county=county)
+    if filters.is_valid():
+        if filters.cleaned_data["q"]:
+            rows = rows.filter(municipality__name__icontains=filters.cleaned_data["q"])
+        if filters.cleaned_data["year"]:
+            rows = rows.filter(**{f"{date_field}__year": filters.cleaned_data["year"]})
+    if request.GET.get("format"):
+        return export_response(request.GET["format"], f"{stem}-{county.code}", columns(), rows.iterator(chunk_size=500))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {"county": county, "page": page, "filters": filters, "query": query.urlencode()})
+
+
+@login_required
+@require_GET
+def pledge_list(request, code):
+    return _county_list(
+        request,
+        code,
+        queryset=CitizenPledge.objects.visible_to(request.user)
+        .select_related("municipality")
+        .prefetch_related("commitments", "follow_ups")
+        .order_by("municipality__name", "-period_start"),
+        date_field="period_start",
+        template="agreements/pledge_list.html",
+        columns=pledge_columns,
+        stem="medborgarloften",
+    )
+
+
+@login_required
+@require_GET
+def follow_up_list(request, code):
+    return _county_list(
+        request,
+        code,
+        queryset=FollowUp.objects.visible_to(request.user)
+        .select_related("municipality", "pledge", "agreement")
+        .order_by("-date", "municipality__name"),
+        date_field="date",
+        template="agreements/follow_up_list.html",
+        columns=follow_up_columns,
+        stem="uppfoljningar",
+    )
+
+
+@login_required
+@require_GET
+def review_list(request, code):
+    return _county_list(
+        request,
+        code,
+        queryset=QualityReview.objects.visible_to(request.user)
+        .select_related("municipality", "pledge", "agreement")
+        .order_by("-date", "municipality__name"),
+        date_field="date",
+        template="agreements/review_list.html",
+        columns=review_columns,
+        stem="granskningar",
+    )
 
 
 # --- A municipality's agreements and pledges ---------------------------------------------------------

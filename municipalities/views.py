@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from municipalities import services
+from municipalities.exports import overview_columns
 from municipalities.forms import (
     ComplianceItemForm,
     CoordinatorFormSet,
@@ -19,6 +20,7 @@ from municipalities.forms import (
 )
 from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
 from portal.editing import edit_rows
+from portal.exports import export_response
 from portal.scoping import get_for_user
 from portal.uploads import document_response
 
@@ -39,6 +41,10 @@ def county_detail(request, code):
     filters = OverviewFilterForm(request.GET or None)
     params = filters.cleaned_data if filters.is_valid() else {}
     overview = services.county_overview(county, **{k: v for k, v in params.items() if v})
+    if request.GET.get("format"):
+        return export_response(
+            request.GET["format"], f"kommuner-{county.code}", overview_columns(), overview.rows, sheet_title=county.name
+        )
     return render(
         request,
         "municipalities/county_detail.html",
@@ -48,6 +54,7 @@ def county_detail(request, code):
             "filters": filters,
             "obligations": Obligation.choices,
             "can_import": request.user.has_perm("municipalities.import_key_figures"),
+            "query": request.GET.urlencode(),
         },
     )
 

@@ -33,6 +33,8 @@ def navigation(request) -> list[NavItem]:
                 NavItem(_("Support activities"), reverse("actions:support_activity_list", kwargs={"code": county.code}))
             )
             items.append(NavItem(_("Agreements"), reverse("agreements:county_overview", kwargs={"code": county.code})))
+            if county.pk in scope.coordinator_counties | scope.steering_counties:
+                items.append(NavItem(_("Reports"), reverse("portal:county_reports", kwargs={"code": county.code})))
     for municipality in Municipality.objects.filter(pk__in=scope.officer_municipalities).only("code", "name"):
         items.append(NavItem(municipality.name, municipality.get_absolute_url()))
     if user.is_staff:

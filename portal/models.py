@@ -1,9 +1,13 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from portal.scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -110,3 +114,95 @@ class Grant(models.Model):
             return _("%(role)s, %(actor)s in %(county)s") % {"role": label, "actor": self.actor, "county": self.county}
         target = self.scope_object()
         return f"{label}, {target}" if target else str(label)
+
+
+# --- Reports -----------------------------------------------------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    COUNTY = "county", _("County progress report")
+    MUNICIPALITY = "municipality", _("Municipality report")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being produced")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportQuerySet(ScopedQuerySet):
+    """County reports are read by the county; a municipality report also by its officers."""
+
+    def visible_q(self, scope):
+        return Q(county_id__in=scope.coordinator_counties | scope.steering_counties) | Q(
+            municipality_id__in=scope.officer_municipalities
+        )
+
+    def editable_q(self, scope):
+        return self.visible_q(scope)
+
+
+def report_upload_to(instance, filename: str) -> str:
+    return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class Report(models.Model):
+    """A PDF progress report, produced in the background for a county or a municipality."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
+    county = models.ForeignKey(
+        "municipalities.County", on_delete=models.CASCADE, related_name="reports", verbose_name=_("county")
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("municipality"),
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("requested by")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=report_upload_to, blank=True, max_length=200)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="report_period_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="county", municipality__isnull=True)
+                | Q(kind="municipality", municipality__isnull=False),
+                name="report_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.municipality or self.county
+        return f"{self.get_kind_display()}: {scope}, {self.period_start} – {self.period_end}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse  # noqa: PLC0415 - models load before the URLconf
+
+        return reverse("portal:report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "django_celery_beat",
     "axes",
     "csp",
     "portal",
@@ -236,7 +237,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Before the working day, so an officer reads it with the morning mail; each reminder is sent once.
     "deadline-reminders": {"task": "agreements.tasks.send_deadline_reminders", "schedule": crontab(hour=6, minute=30)},
+    # The steering group's county report on the first weekday morning of each quarter.
+    "quarterly-county-reports": {
+        "task": "portal.tasks.produce_quarterly_county_reports",
+        "schedule": crontab(day_of_month="1", month_of_year="1,4,7,10", hour=7, minute=0),
+    },
+    # Reports whose worker died without re-delivery are marked failed, so nobody waits forever.
+    "sweep-stuck-reports": {"task": "portal.tasks.sweep_stuck_reports", "schedule": crontab(minute="*/5")},
 }
+# Beat reads the schedule from the database, where administrators edit it on the admin site;
+# the entries above are copied there when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Reports --------------------------------------------------------------------------
+REPORT_STUCK_AFTER_SECONDS = env.int("REPORT_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT * 3)
 
 # --- Security headers -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -272,5 +286,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every step of every report at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

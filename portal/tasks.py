@@ -5,10 +5,13 @@ that the worker never looks for a row that is not there yet.
 """
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 
 from portal import services
 from portal.models import User
+from portal.reports import services as report_services
+from portal.reports.services import TransientReportError
 
 
 def enqueue(task, *args) -> None:
@@ -21,3 +24,34 @@ def send_password_reset_email(user_id: int, domain: str, use_https: bool, langua
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.send_password_reset_email(user, domain=domain, use_https=use_https, language=language)
+
+
+# --- Reports -------------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def build_report(self, report_id: int) -> None:
+    try:
+        report_services.build_report(report_id)
+    except SoftTimeLimitExceeded:
+        report_services.give_up(report_id)
+    except TransientReportError as error:
+        if self.request.retries >= self.max_retries:
+            report_services.give_up(report_id)
+        else:
+            raise self.retry(exc=error, countdown=min(5 * 2**self.request.retries, 120)) from error
+
+
+@shared_task(acks_late=True)
+def email_report_ready(report_id: int) -> None:
+    report_services.email_steering_group(report_id)
+
+
+@shared_task
+def sweep_stuck_reports() -> None:
+    report_services.sweep_stuck_reports()
+
+
+@shared_task
+def produce_quarterly_county_reports() -> None:
+    report_services.produce_quarterly_county_reports()

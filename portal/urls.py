@@ -4,9 +4,21 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
+from portal.reports import views as report_views
 
 portal_patterns = [
     path("", views.home, name="home"),
+    path("lan/<str:code>/rapporter/", report_views.report_list, {"kind": "county"}, name="county_reports"),
+    path(
+        "kommuner/<str:code>/rapporter/",
+        report_views.report_list,
+        {"kind": "municipality"},
+        name="municipality_reports",
+    ),
+    path("rapporter/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("rapporter/<int:pk>/status/", report_views.report_status, name="report_status"),
+    path("rapporter/<int:pk>/fil/", report_views.report_file, name="report_file"),
+    path("rapporter/<int:pk>/forsok-igen/", report_views.report_retry, name="report_retry"),
 ]
 
 account_patterns = [

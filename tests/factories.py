@@ -19,13 +19,23 @@ class CountyFactory(factory.django.DjangoModelFactory):
     short_name = factory.LazyAttribute(lambda o: f"Test {o.code}")
 
 
+def _free_municipality_code(county, n: int) -> str:
+    """A four-digit code in the county that no municipality has yet (SCB codes have two digits to spare)."""
+    taken = set(Municipality.objects.filter(code__startswith=county.code).values_list("code", flat=True))
+    for offset in range(100):
+        code = f"{county.code}{(n + offset) % 100:02d}"
+        if code not in taken:
+            return code
+    raise RuntimeError(f"No free municipality code left in county {county.code}")
+
+
 class MunicipalityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Municipality
         django_get_or_create = ("code",)
 
     county = factory.SubFactory(CountyFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.county.code}{n % 100:02d}")
+    code = factory.LazyAttributeSequence(lambda o, n: _free_municipality_code(o.county, n))
     name = factory.Sequence(lambda n: f"Testkommun {n}")
 
 

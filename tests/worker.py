@@ -30,6 +30,8 @@ def _database_url() -> str:
 # The log file of each worker started here, by the folder it writes e-mail to, so that a test
 # can see what that worker did with a task (``task_results``).
 WORKER_LOGS: dict[Path, Path] = {}
+# The session worker's MEDIA_ROOT, by its mail folder: files it writes (reports) are read from there.
+WORKER_MEDIA: dict[Path, Path] = {}
 
 
 def start_worker(env_overrides: dict[str, str], mail_dir: Path, log_path: Path, *, name: str = "") -> subprocess.Popen:
@@ -99,13 +101,22 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_purge(queue)
-    env = {"MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-media"))}
+    media_dir = tmp_path_factory.mktemp("worker-media")
+    WORKER_MEDIA[mail_dir] = media_dir
+    env = {"MEDIA_ROOT": str(media_dir)}
     log = tmp_path_factory.mktemp("worker-log") / "worker.log"
     process = start_worker(env, mail_dir, log)
     try:
         yield mail_dir
     finally:
         stop_worker(process)
+
+
+@pytest.fixture
+def worker_media(celery_worker, settings) -> Path:
+    """Serve, in this test, the files the session worker writes: the same MEDIA_ROOT as the worker."""
+    settings.MEDIA_ROOT = WORKER_MEDIA[celery_worker]
+    return settings.MEDIA_ROOT
 
 
 def _wait_until_ready(process: subprocess.Popen, log: Path, seconds: float = 60) -> None:

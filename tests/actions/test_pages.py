@@ -286,3 +286,17 @@ def test_list_pages_keep_their_query_count_as_data_grows(coordinator, world, pag
     with CaptureQueriesContext(connection) as large:
         coordinator.get(url)
     assert len(small) == len(large) <= 15
+
+
+def test_support_activities_export(coordinator, world):
+    from actions.models import SupportActivity
+
+    activity = SupportActivity.objects.create(
+        county=world.own_county, title="Hearing i Bollnäs", kind="hearing", date="2026-02-15", organiser="LST"
+    )
+    activity.municipalities.add(world.own_municipality)
+    content = b"".join(coordinator.get("/lan/12/stodinsatser/?format=xlsx").streaming_content)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert [c.value for c in sheet[2]][1:3] == ["Hearing i Bollnäs", "Hearing"]

@@ -271,3 +271,43 @@ def test_detail_pages_queries_do_not_grow(coordinator, world, page):
     with CaptureQueriesContext(connection) as large:
         coordinator.get(url)
     assert len(small) == len(large) <= 25
+
+
+@pytest.mark.parametrize(
+    ("url", "header"),
+    [
+        ("/lan/12/medborgarloften/", "Kommun;Medborgarlöfte;Period från"),
+        ("/lan/12/uppfoljningar/", "Datum;Kommun;Följer upp"),
+        ("/lan/12/granskningar/", "Datum;Kommun;Granskat"),
+    ],
+)
+def test_county_lists_filter_page_and_export_what_is_shown(coordinator, world, url, header):
+    pledge = world.own_pledge
+    FollowUp.objects.create(municipality=world.own_municipality, pledge=pledge, assessment="good", summary="=1+1")
+    page = coordinator.get(url + "?q=lund")
+    assert page.status_code == 200
+    assert "Solna" not in page.content.decode()
+    export = coordinator.get(url + "?q=lund&format=csv")
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith(header)
+    assert all(";Lund;" in line or line.startswith("Lund;") for line in lines[1:])
+    assert len(lines) >= 2
+    assert coordinator.get(url + "?q=lund&year=2001").context["page"].paginator.count == 0
+
+
+def test_a_follow_up_summary_that_looks_like_a_formula_is_neutralised_in_exports(coordinator, world):
+    FollowUp.objects.create(
+        municipality=world.own_municipality, pledge=world.own_pledge, assessment="good", summary='=HYPERLINK("x")'
+    )
+    content = b"".join(coordinator.get("/lan/12/uppfoljningar/?format=csv").streaming_content).decode("utf-8-sig")
+    assert ';"\'=HYPERLINK(""x"")";' in content
+
+
+def test_list_pages_are_paginated(coordinator, world):
+    for _ in range(55):
+        PledgeFactory(municipality=world.neighbour_municipality)
+    first = coordinator.get("/lan/12/medborgarloften/")
+    assert len(first.context["page"].object_list) == 50
+    assert "Sida 1 av 2" in first.content.decode()
+    # 55 new pledges and the world's two in Lund; Solna's lies in another county.
+    assert len(coordinator.get("/lan/12/medborgarloften/?page=2").context["page"].object_list) == 7

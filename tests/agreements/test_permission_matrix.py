@@ -48,6 +48,9 @@ def pk_of(attribute):
 ROWS = [
     Row("agreements:county_overview", kwargs=county, **READ),
     Row("agreements:focus_areas", kwargs=county, **READ),
+    Row("agreements:pledge_list", kwargs=county, **READ),
+    Row("agreements:follow_up_list", kwargs=county, **READ),
+    Row("agreements:review_list", kwargs=county, **READ),
     Row("agreements:municipality_agreements", kwargs=municipality, **READ),
     Row("agreements:agreement_create", kwargs=municipality, **CHANGE),
     Row("agreements:pledge_create", kwargs=municipality, **CHANGE),

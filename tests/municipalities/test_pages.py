@@ -334,3 +334,12 @@ def test_municipalities_are_listed_in_swedish_alphabetical_order(coordinator_cli
     rows = coordinator_client.get("/lan/12/").context["overview"].rows
     names = [r.municipality.name for r in rows]
     assert names == ["Hässleholm", "Lund", "Ystad", "Åstorp", "Ängelholm", "Östra Göinge"]
+
+
+def test_county_overview_exports_what_is_shown(coordinator_client, world):
+    KeyFigureFactory(municipality=world.own_municipality, year=2024, population=128000, reported_crimes=14870)
+    response = coordinator_client.get("/lan/12/?q=lund&format=csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("Kommunkod;Kommun;År;Folkmängd")
+    assert len(lines) == 2
+    assert lines[1].startswith("1281;Lund;2024;128000;14870;11617,2;")

@@ -1,0 +1,177 @@
+"""What a report shows, read with a number of queries that does not grow with the data.
+
+The report reads the county's published material only (drafts are the municipality's own
+work in progress), through the same services the pages use, so a number in a report is the
+number on the page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext
+
+from actions import services as action_services
+from actions.models import ActionPlan, IndicatorValue, Measure, PlanStatus, ProgressUpdate
+from agreements import services as agreement_services
+from agreements.models import (
+    AgreementStatus,
+    CitizenPledge,
+    CooperationAgreement,
+    FollowUp,
+    PledgeStatus,
+    QualityReview,
+)
+from agreements.reminders import deadlines
+from municipalities import services as municipality_services
+from municipalities.models import ComplianceState, Municipality, Obligation
+from portal import charts
+from portal.models import Report, ReportStatus
+
+
+@dataclass
+class Changes:
+    since: datetime.datetime | None
+    updates: list[ProgressUpdate] = field(default_factory=list)
+    status_changes: list[tuple[Measure, str, str]] = field(default_factory=list)
+    new_pledges: list[CitizenPledge] = field(default_factory=list)
+
+
+def _previous(report: Report) -> Report | None:
+    return (
+        Report.objects.filter(
+            kind=report.kind,
+            county_id=report.county_id,
+            municipality_id=report.municipality_id,
+            status=ReportStatus.DONE,
+            created_at__lt=report.created_at,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _current_plan(county) -> ActionPlan | None:
+    plans = ActionPlan.objects.filter(county=county).order_by("-period_start")
+    return plans.filter(status=PlanStatus.ACTIVE).first() or plans.first()
+
+
+def _changes(report: Report, plan: ActionPlan | None, measures: list[Measure]) -> Changes:
+    previous = _previous(report)
+    since = previous.finished_at if previous else None
+    changes = Changes(since=since)
+    if plan is not None:
+        by_measure = {m.pk: m for m in measures}
+        updates = list(
+            ProgressUpdate.objects.filter(measure__plan=plan)
+            .select_related("status")
+            .order_by("measure_id", "date", "created_at")
+        )
+        last_status: dict[int, str] = {}
+        for update in updates:
+            new = since is None or update.created_at > since
+            if new:
+                changes.updates.append(update)
+                before = last_status.get(update.measure_id)
+                if before is not None and before != str(update.status):
+                    changes.status_changes.append((by_measure[update.measure_id], before, str(update.status)))
+            last_status[update.measure_id] = str(update.status)
+        changes.updates.sort(key=lambda u: (u.date, u.created_at), reverse=True)
+        for update in changes.updates:
+            update.measure = by_measure[update.measure_id]
+    pledges = CitizenPledge.objects.filter(municipality__county_id=report.county_id, status=PledgeStatus.PUBLISHED)
+    if report.municipality_id:
+        pledges = pledges.filter(municipality_id=report.municipality_id)
+    if since is not None:
+        pledges = pledges.filter(created_at__gt=since)
+    changes.new_pledges = list(pledges.select_related("municipality").order_by("municipality__name", "title"))
+    return changes
+
+
+def _status_chart(summary) -> str:
+    return charts.bar_chart(
+        [charts.Series(gettext("Measures"), [(name, count) for name, _tone, count in summary.by_status])],
+        chart_id="measures-by-status",
+        title=gettext("Measures by status"),
+    )
+
+
+def county_context(report: Report) -> dict:
+    county = report.county
+    plan = _current_plan(county)
+    measures: list[Measure] = []
+    if plan is not None:
+        measures = list(
+            plan.measures.with_state()
+            .prefetch_related(
+                "indicators",
+                Prefetch("indicators__values", queryset=IndicatorValue.objects.order_by("date")),
+            )
+            .order_by("number")
+        )
+    summary = action_services.summarise_plan(plan, measures) if plan else None
+    overview = municipality_services.county_overview(county)
+    agreements = agreement_services.county_agreements(county, None)
+    period = (report.period_start, report.period_end)
+    activities = [a for a in overview.support_activities if period[0] <= a.date <= period[1]]
+    return {
+        "report": report,
+        "county": county,
+        "plan": plan,
+        "summary": summary,
+        "status_chart": _status_chart(summary) if summary and measures else "",
+        "measures": [(m, [(i, action_services.indicator_chart(i)) for i in m.indicators.all()]) for m in measures],
+        "overview": overview,
+        "obligations": Obligation.choices,
+        "municipality_rows": _pair_rows(overview.rows, agreements),
+        "agreement_counts": _agreement_counts(agreements),
+        "activities": activities,
+        "changes": _changes(report, plan, measures),
+        "states": ComplianceState,
+    }
+
+
+def _pair_rows(overview_rows, agreement_rows) -> list[tuple]:
+    """Each municipality's compliance row with its agreements row."""
+    by_municipality = {row.municipality.pk: row for row in agreement_rows}
+    return [(row, by_municipality.get(row.municipality.pk)) for row in overview_rows]
+
+
+def _agreement_counts(rows) -> dict[str, int]:
+    return {
+        "active_agreements": sum(1 for r in rows if r.agreement and r.agreement.status == AgreementStatus.ACTIVE),
+        "current_pledges": sum(len(r.current_pledges) for r in rows),
+        "follow_up_missing": sum(1 for r in rows if r.follow_up_missing),
+        "reviewed": sum(1 for r in rows if r.latest_review),
+    }
+
+
+def municipality_context(report: Report) -> dict:
+    municipality = Municipality.objects.select_related("county").get(pk=report.municipality_id)
+    figures = municipality_services.ranked_key_figures(municipality)
+    public_agreements = Q(status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
+    return {
+        "report": report,
+        "municipality": municipality,
+        "county": municipality.county,
+        "council_members": list(municipality.council_members.all()),
+        "coordinators": list(municipality.coordinators.all()),
+        "figures": figures,
+        "chart": municipality_services.crime_rate_chart(municipality, figures) if figures else "",
+        "compliance": municipality_services.compliance_views(municipality),
+        "agreements": list(
+            CooperationAgreement.objects.filter(public_agreements, municipality=municipality).prefetch_related(
+                "focus_areas", "deliverables"
+            )
+        ),
+        "pledges": list(
+            CitizenPledge.objects.filter(municipality=municipality, status=PledgeStatus.PUBLISHED).prefetch_related(
+                "commitments", Prefetch("follow_ups", queryset=FollowUp.objects.order_by("-date"))
+            )
+        ),
+        "reviews": list(QualityReview.objects.filter(municipality=municipality).select_related("pledge", "agreement")),
+        "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366),
+        "changes": _changes(report, None, []),
+    }

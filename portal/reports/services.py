@@ -1,0 +1,263 @@
+"""The life of a report job: requested (queued) → running → done or failed.
+
+Reliability, in the order things can go wrong:
+
+* The view creates the row and enqueues the task after the transaction commits, with the id.
+* The task acknowledges late and is re-delivered if its worker dies; ``build_report`` can run
+  again for the same row at any time: it renders into memory, writes the PDF to a temporary
+  name and moves it into place (a rename, atomic on one file system), then points the row at
+  it and deletes the previous file once that commits. A reader sees the old file or the new
+  one, never half a file, and the row never has two.
+* A transient error (database or broker connection) raises ``TransientReportError`` so the
+  task retries with backoff; anything else marks the row failed with a reason a user reads.
+* ``sweep_stuck_reports`` marks rows left "running" past REPORT_STUCK_AFTER_SECONDS as failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from municipalities.models import County, Municipality
+from portal.models import Grant, Report, ReportKind, ReportStatus, Role, User
+from portal.reports import gather, render
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {
+    ReportKind.COUNTY: "reports/county_report.html",
+    ReportKind.MUNICIPALITY: "reports/municipality_report.html",
+}
+
+
+# Every run counts as an attempt: the first, up to five retries after transient errors, and
+# re-deliveries after a lost worker. A report past this many is failed instead of run again,
+# so a job that kills its worker (memory, a crash) is not re-delivered forever.
+MAX_ATTEMPTS = 8
+
+
+class TransientReportError(Exception):
+    """Worth trying again: the database or the storage was briefly unavailable."""
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The quarter before ``today``: what the quarterly report covers."""
+    today = today or timezone.localdate()
+    first_of_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = first_of_quarter - datetime.timedelta(days=1)
+    start = datetime.date(end.year, 3 * ((end.month - 1) // 3) + 1, 1)
+    return start, end
+
+
+def request_report(
+    *,
+    kind: str,
+    county: County,
+    municipality: Municipality | None,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    user: User | None,
+) -> Report:
+    """Create the row and start the job once the row is committed."""
+    from portal.tasks import build_report, enqueue  # noqa: PLC0415 - tasks import this module
+
+    with transaction.atomic():
+        report = Report.objects.create(
+            kind=kind,
+            county=county,
+            municipality=municipality,
+            period_start=period_start,
+            period_end=period_end,
+            requested_by=user,
+        )
+        enqueue(build_report, report.pk)
+    return report
+
+
+def retry_report(report: Report) -> Report:
+    from portal.tasks import build_report, enqueue  # noqa: PLC0415 - tasks import this module
+
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, error="", finished_at=None)
+        enqueue(build_report, report.pk)
+    report.refresh_from_db()
+    return report
+
+
+@dataclass(frozen=True)
+class BuildTimes:
+    gather_seconds: float
+    gather_queries: int
+    html_seconds: float
+    pdf_seconds: float
+    pages: int
+    size: int
+
+
+def build_context(report: Report) -> dict:
+    return gather.county_context(report) if report.kind == ReportKind.COUNTY else gather.municipality_context(report)
+
+
+def _store_atomically(content: bytes) -> str:
+    """Write the PDF under a new name without a reader ever seeing a partial file."""
+    name = default_storage.generate_filename(f"reports/{uuid.uuid4().hex}.pdf")
+    path = default_storage.path(name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = f"{path}.part"
+    try:
+        with open(partial, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        # Nothing half-written stays behind (a full disk would otherwise leave one per retry).
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+        raise
+    return name
+
+
+def build_report(report_id: int) -> BuildTimes | None:
+    """Produce the report's PDF; safe to run again for the same report (see the module docstring)."""
+    try:
+        # Claiming the row and counting the attempt is one statement: a kill cannot split them.
+        updated = (
+            Report.objects.filter(pk=report_id)
+            .exclude(status=ReportStatus.DONE)
+            .update(status=ReportStatus.RUNNING, started_at=timezone.now(), error="", attempts=F("attempts") + 1)
+        )
+        if not updated:
+            return None  # already done (a re-delivered message after success) or deleted
+        report = Report.objects.select_related("county", "municipality").get(pk=report_id)
+    except DatabaseError as error:
+        raise TransientReportError(str(error)) from error
+    if report.attempts > MAX_ATTEMPTS:
+        # The job has killed its worker again and again (memory, a crash): stop re-delivering it.
+        _fail(report_id, gettext("The report stopped the background worker several times. Contact the administrators."))
+        return None
+
+    try:
+        started = time.perf_counter()
+        # Counted with DEBUG off too: connection.queries stays empty unless the debug cursor is forced.
+        with CaptureQueriesContext(connection) as gathering:
+            context = build_context(report)
+        gathered = time.perf_counter()
+        queries = len(gathering)
+        rendered = render.render_pdf(TEMPLATES[report.kind], context)
+        name = _store_atomically(rendered.content)
+    except DatabaseError as error:
+        raise TransientReportError(str(error)) from error
+    except SoftTimeLimitExceeded:
+        raise  # the task turns it into "took too long"
+    except Exception as error:
+        logger.exception("Report %s failed", report_id)
+        _fail(report_id, gettext("The report could not be produced: %(reason)s") % {"reason": _reason(error)})
+        return None
+
+    old = report.file.name
+    try:
+        _mark_done(report, name, old, rendered)
+    except DatabaseError as error:
+        default_storage.delete(name)  # the row does not point to it: no orphan
+        raise TransientReportError(str(error)) from error
+    return BuildTimes(
+        gathered - started, queries, rendered.html_seconds, rendered.pdf_seconds, rendered.pages, len(rendered.content)
+    )
+
+
+def _mark_done(report: Report, name: str, old: str, rendered) -> None:
+    report_id = report.pk
+    with transaction.atomic():
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.DONE,
+            finished_at=timezone.now(),
+            file=name,
+            page_count=rendered.pages,
+            size=len(rendered.content),
+            error="",
+        )
+        if old and old != name:
+            transaction.on_commit(lambda: default_storage.delete(old))
+        if report.requested_by_id is None:
+            # Scheduled reports go to the steering group by e-mail.
+            from portal.tasks import email_report_ready, enqueue  # noqa: PLC0415 - tasks import this module
+
+            enqueue(email_report_ready, report_id)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return gettext("the report could not be saved (the disk may be full). Try again later.")
+    if isinstance(error, render.RefusedURLError):
+        return gettext("the report referred to a file outside the portal.")
+    return gettext("an unexpected error in the report. The administrators have been told.")
+
+
+def _fail(report_id: int, message: str) -> None:
+    Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, finished_at=timezone.now(), error=message)
+
+
+def give_up(report_id: int) -> None:
+    """Called when the task has run out of retries or time."""
+    _fail(report_id, gettext("The report took too long or the system was busy. Try again in a while."))
+
+
+def sweep_stuck_reports(now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    return Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=limit).update(
+        status=ReportStatus.FAILED,
+        finished_at=now,
+        error=gettext("The report was interrupted (the background worker stopped). Try again."),
+    )
+
+
+def produce_quarterly_county_reports(today: datetime.date | None = None) -> list[Report]:
+    """One county report per county with a steering group, for the quarter just ended."""
+    start, end = default_period(today)
+    counties = County.objects.filter(pk__in=Grant.objects.filter(role=Role.STEERING_GROUP).values("county_id"))
+    return [
+        request_report(
+            kind=ReportKind.COUNTY, county=county, municipality=None, period_start=start, period_end=end, user=None
+        )
+        for county in counties
+    ]
+
+
+def email_steering_group(report_id: int) -> int:
+    """Tell the county's steering group members that a report is ready, with a link."""
+    from django.core.mail import send_mail  # noqa: PLC0415
+
+    report = Report.objects.select_related("county").get(pk=report_id)
+    if report.status != ReportStatus.DONE:
+        return 0
+    members = User.objects.filter(
+        grants__role=Role.STEERING_GROUP, grants__county_id=report.county_id, is_active=True
+    ).exclude(email="")
+    link = settings.SITE_URL.rstrip("/") + report.get_absolute_url()
+    subject = gettext("Progress report for %(county)s is ready") % {"county": report.county}
+    body = gettext("The quarterly progress report for %(county)s (%(start)s – %(end)s) is ready:\n\n%(link)s") % {
+        "county": report.county,
+        "start": report.period_start.isoformat(),
+        "end": report.period_end.isoformat(),
+        "link": link,
+    }
+    sent = 0
+    for member in members.distinct():
+        sent += send_mail(subject, body, None, [member.email])
+    return sent

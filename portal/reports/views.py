@@ -1,0 +1,110 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from municipalities.models import County, Municipality
+from portal.models import Report, ReportKind, ReportStatus
+from portal.reports import services
+from portal.scoping import get_for_user
+from portal.uploads import document_response
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportRequestForm(forms.Form):
+    period_start = forms.DateField(label=gettext_lazy("Period from"), widget=DATE)
+    period_end = forms.DateField(label=gettext_lazy("Period to"), widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+
+def _scope(request, code: str, kind: str):
+    if kind == ReportKind.COUNTY:
+        county = get_for_user(request.user, County, code=code)
+        return county, None, request.user.has_perm("portal.request_county_report", county)
+    municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
+    return municipality.county, municipality, request.user.has_perm("portal.request_municipality_report", municipality)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request, code, kind):
+    county, municipality, may_request = _scope(request, code, kind)
+    start, end = services.default_period()
+    form = ReportRequestForm(request.POST or None, initial={"period_start": start, "period_end": end})
+    if request.method == "POST":
+        if not may_request:
+            raise PermissionDenied
+        if form.is_valid():
+            report = services.request_report(
+                kind=kind,
+                county=county,
+                municipality=municipality,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                user=request.user,
+            )
+            messages.success(request, _("The report is queued. This page shows when it is ready."))
+            return redirect(report)
+    reports = Report.objects.visible_to(request.user).filter(kind=kind, county=county, municipality=municipality)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "county": county,
+            "municipality": municipality,
+            "kind": kind,
+            "reports": reports.select_related("requested_by", "county", "municipality")[:50],
+            "form": form if may_request else None,
+        },
+    )
+
+
+def _visible_report(request, pk) -> Report:
+    return get_for_user(request.user, Report.objects.select_related("county", "municipality", "requested_by"), pk=pk)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    return render(request, "reports/report_detail.html", {"report": _visible_report(request, pk)})
+
+
+@login_required
+@require_GET
+def report_status(request, pk):
+    """The part of the page that htmx polls until the report is finished."""
+    return render(request, "reports/_report_status.html", {"report": _visible_report(request, pk)})
+
+
+@login_required
+@require_GET
+def report_file(request, pk):
+    report = _visible_report(request, pk)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise PermissionDenied
+    report.original_name = f"{report}.pdf".replace("/", "-").replace(":", "")
+    report.content_type = "application/pdf"
+    return document_response(report)
+
+
+@login_required
+@require_POST
+def report_retry(request, pk):
+    report = get_for_user(request.user, Report, perm="portal.retry_report", pk=pk)
+    if report.status != ReportStatus.FAILED:
+        messages.info(request, _("Only a failed report can be tried again."))
+        return redirect(report)
+    services.retry_report(report)
+    messages.success(request, _("The report is queued again."))
+    return redirect(report)

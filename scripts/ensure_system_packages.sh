@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# System packages the portal needs beyond Python and Node: Pango and fonts for WeasyPrint (PDF
+# reports) and, for the browser tests, Debian's Chromium (Playwright cannot download its own
+# browser in closed networks). Installs what is missing when this machine can (root + apt).
+# Usage: ensure_system_packages.sh [--with-browser] [--optional]
+#   --optional: say what is missing but do not fail (make run works without PDF reports).
+set -euo pipefail
+with_browser=0
+optional=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) with_browser=1 ;;
+    --optional) optional=1 ;;
+  esac
+done
+
+browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
+missing=()
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core fontconfig)
+if [ "$with_browser" = 1 ] && [ ! -x "$browser" ]; then
+  missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "Installing missing system packages: ${missing[*]} ..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+message="Missing system packages: ${missing[*]} (Debian/Ubuntu: 'sudo apt-get install ${missing[*]}'; set CHROMIUM_PATH for another Chromium)."
+if [ "$optional" = 1 ]; then
+  echo "$message PDF reports will not work until they are installed." >&2
+  exit 0
+fi
+echo "$message" >&2
+exit 1

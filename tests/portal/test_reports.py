@@ -1,0 +1,280 @@
+"""PDF reports: what they contain, what the renderer may read, and who may request and download them."""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from pypdf import PdfReader
+
+from portal.models import Report, ReportKind, ReportStatus
+from portal.reports import render, services
+from tests.factories import (
+    ActionPlanFactory,
+    ActorFactory,
+    MeasureActorFactory,
+    MeasureFactory,
+    MilestoneFactory,
+    progress_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(report: Report) -> str:
+    reader = PdfReader(io.BytesIO(report.file.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def county_report(world) -> Report:
+    return Report.objects.create(
+        kind=ReportKind.COUNTY,
+        county=world.own_county,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
+
+
+@pytest.fixture
+def plan(world):
+    plan = ActionPlanFactory(county=world.own_county, title="Skåne tillsammans mot brott")
+    first = MeasureFactory(plan=plan, number=1, title="Utvecklad avhopparverksamhet")
+    MeasureActorFactory(measure=first, actor=world.police, role="lead")
+    progress_update(first, status_code="on_track", percent=60)
+    second = MeasureFactory(plan=plan, number=2, title="Färre återfall i brott")
+    MeasureActorFactory(measure=second, actor=world.own_actor, role="lead")
+    progress_update(second, status_code="delayed", percent=30)
+    indicator = first.indicators.create(name="Avhoppare som fått stöd", unit="personer", target=40)
+    indicator.values.create(date=datetime.date(2026, 6, 30), value=12)
+    return plan
+
+
+def test_county_report_names_every_measure_lead_status_and_municipality(world, plan):
+    report = county_report(world)
+    times = services.build_report(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+    assert report.page_count == times.pages > 3
+    assert report.size == len(report.file.read())
+    report.file.seek(0)
+    text = pdf_text(report)
+    for expected in (
+        "Utvecklad avhopparverksamhet",
+        "Polisen",
+        "Enligt plan",
+        "Färre återfall i brott",
+        "Region Skåne",
+        "Försenad",
+        "Lund",
+        "Hässleholm",
+        "Sida 2 av",
+    ):
+        assert expected in text, expected
+
+
+def test_the_pdf_is_tagged_swedish_with_a_title(world, plan):
+    report = county_report(world)
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    reader = PdfReader(io.BytesIO(report.file.read()))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "sv"
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title.startswith("Lägesrapport – Skåne län")
+    assert [outline.title for outline in reader.outline if not isinstance(outline, list)][:2] == [
+        "Skåne län",
+        "Innehåll",
+    ]
+
+
+def test_html_in_a_measure_title_is_printed_as_text(world, plan):
+    MeasureFactory(plan=plan, number=3, title='<img src="http://evil.example/x.png"><b>Fet</b>')
+    report = county_report(world)
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+    assert '<img src="http://evil.example/x.png"><b>Fet</b>' in pdf_text(report)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil.example/x.png",
+        "file:///etc/passwd",
+        f"{render.BASE_URL}static/../../../etc/passwd",
+        f"{render.BASE_URL}media/documents/secret.pdf",
+        "https://report.invalid/static/css/finns-inte.css",
+    ],
+)
+def test_the_renderer_reads_only_the_projects_static_files(url):
+    with pytest.raises(render.RefusedURLError):
+        render.static_file_for(url)
+    with pytest.raises(render.RefusedURLError, match="Error fetching"):
+        render.html_to_pdf(f'<html lang="sv"><title>x</title><body><img src="{url}" alt="x"></body></html>')
+
+
+def test_static_files_are_served_to_the_renderer():
+    assert render.static_file_for(f"{render.BASE_URL}static/css/report.css").name == "report.css"
+
+
+def test_gathering_takes_the_same_number_of_queries_for_more_measures_and_municipalities(world, plan):
+    from tests.factories import MunicipalityFactory
+
+    def gather_queries():
+        report = county_report(world)
+        with CaptureQueriesContext(connection) as queries:
+            services.build_context(report)
+        return len(queries)
+
+    small = gather_queries()
+    for number in range(10, 25):
+        measure = MeasureFactory(plan=plan, number=number)
+        MeasureActorFactory(measure=measure, actor=ActorFactory(county=world.own_county), role="lead")
+        MilestoneFactory(measure=measure, due_date=datetime.date(2027, 1, 1))
+        progress_update(measure)
+        measure.indicators.create(name="Indikator").values.create(date=datetime.date(2026, 1, 1), value=1)
+        MunicipalityFactory(county=world.own_county)
+    assert gather_queries() == small <= 25
+
+
+def test_changes_since_the_previous_report(world, plan):
+    first = county_report(world)
+    services.build_report(first.pk)
+    measure = plan.measures.get(number=2)
+    progress_update(measure, status_code="done", percent=100, date=datetime.date(2026, 11, 1))
+    second = county_report(world)
+    changes = services.build_context(second)["changes"]
+    assert [(m.number, before, after) for m, before, after in changes.status_changes] == [(2, "Försenad", "Klar")]
+    assert [u.measure.number for u in changes.updates] == [2]
+
+
+def test_municipality_report_contains_profile_figures_and_pledges(world):
+    from tests.factories import CommitmentFactory, KeyFigureFactory, PledgeFactory
+
+    KeyFigureFactory(municipality=world.own_municipality, year=2025, population=128000, reported_crimes=14000)
+    pledge = PledgeFactory(municipality=world.own_municipality, title="Medborgarlöfte Lund 2026")
+    CommitmentFactory(pledge=pledge, commitment="Trygghetsvandringar varje månad")
+    PledgeFactory(municipality=world.own_municipality, title="Hemligt utkast", status="draft")
+    report = Report.objects.create(
+        kind=ReportKind.MUNICIPALITY,
+        county=world.own_county,
+        municipality=world.own_municipality,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    text = pdf_text(report)
+    assert "Lund" in text
+    assert "Medborgarlöfte Lund 2026" in text
+    assert "Trygghetsvandringar varje månad" in text
+    assert "Hemligt utkast" not in text
+    assert "128 000" in text or "128\xa0000" in text
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_requests_a_county_report_and_it_is_queued(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.user("county_coordinator"))
+    page = client.get("/lan/12/rapporter/")
+    assert "Producera en ny rapport" in page.content.decode()
+    sent = []
+    from portal import tasks
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/lan/12/rapporter/", {"period_start": "2026-07-01", "period_end": "2026-09-30"})
+    report = Report.objects.get()
+    assert response["Location"] == f"/rapporter/{report.pk}/"
+    assert (report.status, report.requested_by) == (ReportStatus.QUEUED, world.user("county_coordinator"))
+    assert len(callbacks) == 1  # the job is sent to the worker only once the row is committed
+    assert sent == []
+    status = client.get(f"/rapporter/{report.pk}/status/").content.decode()
+    assert 'hx-trigger="every 2s"' in status
+    assert "köad" in status
+    assert tasks.build_report.name == "portal.tasks.build_report"
+
+
+def test_a_reversed_period_is_refused(client, world):
+    client.force_login(world.user("county_coordinator"))
+    response = client.post("/lan/12/rapporter/", {"period_start": "2026-09-30", "period_end": "2026-07-01"})
+    assert "Perioden kan inte sluta innan den börjar." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_finished_report_is_downloaded_and_polling_stops(client, world, plan):
+    report = county_report(world)
+    services.build_report(report.pk)
+    client.force_login(world.user("steering_group"))
+    status = client.get(f"/rapporter/{report.pk}/status/").content.decode()
+    assert "hx-trigger" not in status
+    assert "Ladda ner rapporten (PDF)" in status
+    download = client.get(f"/rapporter/{report.pk}/fil/")
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_a_failed_report_explains_why_and_can_be_tried_again(client, world, django_capture_on_commit_callbacks):
+    report = county_report(world)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="Rapporten kunde inte tas fram.")
+    client.force_login(world.user("county_coordinator"))
+    page = client.get(f"/rapporter/{report.pk}/").content.decode()
+    assert "Rapporten kunde inte tas fram." in page
+    assert "Försök igen" in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(f"/rapporter/{report.pk}/forsok-igen/")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    assert len(callbacks) == 1
+
+
+def test_an_officer_requests_their_own_municipality_report_but_not_anothers(client, world):
+    client.force_login(world.user("municipal_officer"))
+    assert (
+        client.post("/kommuner/1281/rapporter/", {"period_start": "2026-01-01", "period_end": "2026-06-30"}).status_code
+        == 302
+    )
+    assert (
+        client.post("/kommuner/1293/rapporter/", {"period_start": "2026-01-01", "period_end": "2026-06-30"}).status_code
+        == 403
+    )
+    assert (
+        client.post("/kommuner/0184/rapporter/", {"period_start": "2026-01-01", "period_end": "2026-06-30"}).status_code
+        == 404
+    )
+    assert (
+        client.post("/lan/12/rapporter/", {"period_start": "2026-01-01", "period_end": "2026-06-30"}).status_code == 403
+    )
+    assert list(Report.objects.values_list("municipality__code", flat=True)) == ["1281"]
+
+
+def test_nobody_downloads_another_scopes_report(client, world, plan):
+    report = Report.objects.create(
+        kind=ReportKind.MUNICIPALITY,
+        county=world.own_county,
+        municipality=world.neighbour_municipality,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 6, 30),
+    )
+    services.build_report(report.pk)
+    for role, status in (("municipal_officer", 404), ("actor_contact", 404), ("steering_group", 200)):
+        client.force_login(world.user(role))
+        assert client.get(f"/rapporter/{report.pk}/fil/").status_code == status, role
+
+
+def test_report_texts_are_swedish():
+    with translation.override("sv"):
+        assert str(ReportStatus.QUEUED.label) == "Köad"
+
+
+def test_a_report_that_keeps_killing_its_worker_is_failed_not_run_again(world, plan):
+    report = county_report(world)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, attempts=services.MAX_ATTEMPTS)
+    assert services.build_report(report.pk) is None
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert "stoppade bakgrundsprocessen flera gånger" in report.error
+    assert not report.file
