@@ -1,6 +1,6 @@
 from django import forms
 from django.db.models import Q
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from actions.models import (
 )
 from municipalities.models import County, Municipality
 from portal.concurrency import VersionedForm
+from portal.editing import ParentAwareFormSet
 from portal.uploads import DocumentField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,16 +98,7 @@ class MeasureForm(VersionedForm):
         return cleaned
 
 
-class MeasurePartFormSet(BaseInlineFormSet):
-    """Rows of one measure; each form's row knows its measure without a query."""
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        setattr(form.instance, self.fk.name, self.instance)
-        return form
-
-
-class MeasureActorFormSetBase(MeasurePartFormSet):
+class MeasureActorFormSetBase(ParentAwareFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         actors = county_actors(self.instance.plan.county_id)
@@ -140,7 +132,7 @@ MeasureActorFormSet = inlineformset_factory(
 WorkingGroupFormSet = inlineformset_factory(
     Measure,
     WorkingGroupMember,
-    formset=MeasurePartFormSet,
+    formset=ParentAwareFormSet,
     fields=["name", "organisation", "role"],
     extra=2,
     can_delete=True,
@@ -149,7 +141,7 @@ WorkingGroupFormSet = inlineformset_factory(
 MilestoneFormSet = inlineformset_factory(
     Measure,
     Milestone,
-    formset=MeasurePartFormSet,
+    formset=ParentAwareFormSet,
     fields=["title", "due_date", "done_on"],
     widgets={"due_date": DATE, "done_on": DATE},
     extra=2,

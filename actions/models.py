@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.concurrency import Versioned
-from portal.scoping import Scope, ScopedQuerySet
+from portal.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
 from portal.uploads import Document
 
 
@@ -29,15 +29,6 @@ class ActorKind(models.TextChoices):
     BUSINESS = "business", _("Business organisation")
     CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
     OTHER_AGENCY = "other_agency", _("Other public agency")
-
-
-class ActorQuerySet(ScopedQuerySet):
-    def visible_q(self, scope: Scope) -> Q:
-        # National actors (no county) take part everywhere, so every signed-in user sees them.
-        return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)
-
-    def editable_q(self, scope: Scope) -> Q:
-        return Q(county_id__in=scope.coordinator_counties)
 
 
 class Actor(models.Model):
@@ -56,7 +47,8 @@ class Actor(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = ActorQuerySet.as_manager()
+    # National actors (no county) take part everywhere, so every signed-in user sees them.
+    objects = NationalOrCountyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("actor")
@@ -160,17 +152,6 @@ class Tone(models.TextChoices):
     BAD = "bad", _("Bad")
 
 
-class ProgressStatusQuerySet(ScopedQuerySet):
-    def visible_q(self, scope: Scope) -> Q:
-        return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)
-
-    def editable_q(self, scope: Scope) -> Q:
-        return Q(county_id__in=scope.coordinator_counties)
-
-    def for_county(self, county_id: int) -> ProgressStatusQuerySet:
-        return self.filter(Q(county__isnull=True) | Q(county_id=county_id))
-
-
 class ProgressStatus(models.Model):
     """A status a progress update can have: the six national ones, plus any a county adds."""
 
@@ -190,7 +171,7 @@ class ProgressStatus(models.Model):
     is_cancelled = models.BooleanField(_("means the measure is cancelled"), default=False)
     position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
 
-    objects = ProgressStatusQuerySet.as_manager()
+    objects = NationalOrCountyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress status")

@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from agreements.models import (
 )
 from municipalities.models import Municipality
 from portal.concurrency import VersionedForm
+from portal.editing import ParentAwareFormSet
 from portal.uploads import DocumentField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,26 +117,17 @@ class PledgeForm(VersionedForm):
         return cleaned
 
 
-class PartFormSet(BaseInlineFormSet):
-    """Rows of one agreement or pledge; each form's row knows its parent without a query."""
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        setattr(form.instance, self.fk.name, self.instance)
-        return form
-
-
 SignatoryFormSet = inlineformset_factory(
     CooperationAgreement,
     Signatory,
-    formset=PartFormSet,
+    formset=ParentAwareFormSet,
     fields=["name", "title", "organisation"],
     extra=2,
     can_delete=True,
 )
 
 
-class ProblemFormSetBase(PartFormSet):
+class ProblemFormSetBase(ParentAwareFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         areas = self.instance.focus_areas.all()
@@ -160,7 +152,7 @@ ProblemFormSet = inlineformset_factory(
 DeliverableFormSet = inlineformset_factory(
     CooperationAgreement,
     Deliverable,
-    formset=PartFormSet,
+    formset=ParentAwareFormSet,
     fields=["title", "due_date", "done_on"],
     widgets={"due_date": DATE, "done_on": DATE},
     extra=2,
@@ -190,7 +182,7 @@ CommitmentFormSet = inlineformset_factory(
     CitizenPledge,
     PledgeCommitment,
     form=CommitmentForm,
-    formset=PartFormSet,
+    formset=ParentAwareFormSet,
     extra=2,
     can_delete=True,
 )

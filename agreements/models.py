@@ -13,21 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.concurrency import Versioned
-from portal.scoping import Scope, ScopedQuerySet
+from portal.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
 from portal.uploads import Document
 
 # --- Focus areas (a vocabulary the county can extend) ------------------------------------------
-
-
-class FocusAreaQuerySet(ScopedQuerySet):
-    def visible_q(self, scope: Scope) -> Q:
-        return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)
-
-    def editable_q(self, scope: Scope) -> Q:
-        return Q(county_id__in=scope.coordinator_counties)
-
-    def for_county(self, county_id: int) -> FocusAreaQuerySet:
-        return self.filter(Q(county__isnull=True) | Q(county_id=county_id))
 
 
 class FocusArea(models.Model):
@@ -43,7 +32,7 @@ class FocusArea(models.Model):
     name = models.CharField(_("name"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
 
-    objects = FocusAreaQuerySet.as_manager()
+    objects = NationalOrCountyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("focus area")

@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import (
@@ -11,6 +11,7 @@ from municipalities.models import (
     Municipality,
     Obligation,
 )
+from portal.editing import ParentAwareFormSet
 from portal.uploads import DocumentField
 
 
@@ -24,19 +25,10 @@ class MunicipalityProfileForm(forms.ModelForm):
         }
 
 
-class MunicipalityPartFormSet(BaseInlineFormSet):
-    """Rows of one municipality; each form's row knows its municipality without a query."""
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        setattr(form.instance, self.fk.name, self.instance)
-        return form
-
-
 CouncilMemberFormSet = inlineformset_factory(
     Municipality,
     CouncilMember,
-    formset=MunicipalityPartFormSet,
+    formset=ParentAwareFormSet,
     fields=["name", "organisation", "kind", "role"],
     extra=1,
     can_delete=True,
@@ -45,7 +37,7 @@ CouncilMemberFormSet = inlineformset_factory(
 CoordinatorFormSet = inlineformset_factory(
     Municipality,
     Coordinator,
-    formset=MunicipalityPartFormSet,
+    formset=ParentAwareFormSet,
     fields=["name", "title", "email", "phone"],
     extra=1,
     can_delete=True,
@@ -70,7 +62,7 @@ KeyFigureFormSet = inlineformset_factory(
     Municipality,
     KeyFigure,
     form=KeyFigureForm,
-    formset=MunicipalityPartFormSet,
+    formset=ParentAwareFormSet,
     extra=1,
     can_delete=True,
 )

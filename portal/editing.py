@@ -7,7 +7,21 @@ same accessible template.
 
 from django.contrib import messages
 from django.db import transaction
+from django.forms import BaseInlineFormSet
 from django.shortcuts import redirect, render
+
+
+class ParentAwareFormSet(BaseInlineFormSet):
+    """An inline formset whose rows know their parent object without a query each.
+
+    Django sets only the parent's id on existing rows; a row whose ``__str__`` names its
+    parent (shown as the row's legend) would otherwise cost one query per row.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
 
 
 def edit_rows(request, parent, formset_class, *, title: str, saved: str, formset_kwargs: dict | None = None):

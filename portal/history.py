@@ -16,7 +16,7 @@ from django.db.models import Model, QuerySet
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext_lazy as _
 
-ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+ACTIONS = {"+": _("Added"), "~": _("Changed"), "-": _("Deleted")}
 LABEL_FIELDS = ("name", "title", "organisation", "year")
 SKIPPED = {"id", "updated_at", "created_at", "version"}
 

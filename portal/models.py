@@ -206,3 +206,31 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+
+class ApiToken(models.Model):
+    """A personal key for the read-only API (``/api/``): it sees exactly what its user sees.
+
+    Only the SHA-256 hash of the key is stored; the key itself is shown once, when it is
+    created (``portal.api.authentication.issue_token``).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the key is for, e.g. the county's dashboard."))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("beginning of the key"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

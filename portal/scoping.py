@@ -133,6 +133,24 @@ class ScopedQuerySet(models.QuerySet):
         return self._scoped(user, lambda scope: self.visible_q(scope) & self.editable_q(scope))
 
 
+class NationalOrCountyQuerySet(ScopedQuerySet):
+    """Rows that are national (no county) or a county's own, like actors or the list of statuses.
+
+    Every signed-in user reads the national rows and those of their counties; a county's
+    coordinators change their county's rows; national rows belong to the administrators.
+    """
+
+    def visible_q(self, scope: Scope) -> Q:
+        return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return Q(county_id__in=scope.coordinator_counties)
+
+    def for_county(self, county_id: int) -> NationalOrCountyQuerySet:
+        """What a county chooses from: the national rows and its own."""
+        return self.filter(Q(county__isnull=True) | Q(county_id=county_id))
+
+
 def get_for_user(user: Any, queryset: Any, *, perm: str | None = None, **lookup: Any) -> Any:
     """Fetch one object through the user's scope: 404 outside it, 403 without ``perm``."""
     if isinstance(queryset, type) and issubclass(queryset, models.Model):

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    # rest_framework is used without its app: its Swedish catalogue would replace Django's form messages.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "municipalities",
     "actions",
@@ -280,6 +283,41 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Read-only JSON API (/api/, portal/api/) -------------------------------------------
+# Anonymous callers read the public material; a personal token (Authorization: Token <key>)
+# reads what its user sees. Throttle counters live in the default cache: with several
+# processes in production, point CACHES at a shared cache so the limits hold across them.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.policies.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.policies.TokenRateThrottle", "portal.api.policies.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_RATE_TOKEN", default="1000/hour"),
+        "anonymous": env("API_RATE_ANONYMOUS", default="200/hour"),
+    },
+    "EXCEPTION_HANDLER": "portal.api.policies.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trygghetsportalen API",
+    "DESCRIPTION": (
+        "Read-only access to counties, municipalities, regional action plans, citizen pledges and "
+        "cooperation agreements. Without a token the API returns public material only; with "
+        "`Authorization: Token <key>` (created at /api/nycklar/) it returns what the key's user sees."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

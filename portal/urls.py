@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal import views
+from portal import search_views, views
 from portal.reports import views as report_views
 
 portal_patterns = [
@@ -19,6 +19,7 @@ portal_patterns = [
     path("rapporter/<int:pk>/status/", report_views.report_status, name="report_status"),
     path("rapporter/<int:pk>/fil/", report_views.report_file, name="report_file"),
     path("rapporter/<int:pk>/forsok-igen/", report_views.report_retry, name="report_retry"),
+    path("sok/", search_views.search, name="search"),
 ]
 
 account_patterns = [
@@ -39,5 +40,6 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("actions.urls")),
     path("", include("agreements.urls")),
+    path("api/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

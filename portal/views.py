@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal import services
+from portal.dashboard import dashboard_for
 from portal.forms import QueuedPasswordResetForm
 
 # A plain cookie (not the session) that outlives the session: when it is present but the
@@ -46,7 +47,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 @login_required
 @require_GET
 def home(request):
-    return render(request, "portal/home.html", {"scope_descriptions": services.describe_scope(request.user)})
+    """The dashboard of every role the user holds (see portal.dashboard)."""
+    return render(
+        request,
+        "portal/home.html",
+        {"scope_descriptions": services.describe_scope(request.user), "sections": dashboard_for(request.user)},
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):

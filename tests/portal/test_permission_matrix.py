@@ -57,6 +57,7 @@ REPORT_READERS = expect(
 
 ROWS = [
     Row("portal:home", own=expect(200, anonymous=302)),
+    Row("portal:search", own=expect(200, anonymous=302)),
     Row(
         "portal:county_reports",
         kwargs=county,

@@ -1,0 +1,61 @@
+"""What the API serves, in one place: public material for anonymous callers, the user's
+scope for a token.
+
+Public (no token) means:
+
+- counties and municipalities: all of them, with each municipality's compliance states
+  (one per obligation of Lag (2023:196), derived with ``compliance_state``) and its latest
+  key figures;
+- regional action plans with status *active* or *completed*, with all their measures;
+- citizen pledges with status *published* (``PledgeQuerySet.public_q``);
+- cooperation agreements with status *active* or *ended* (``AgreementQuerySet.public_q``).
+
+Drafts and archived plans are never public. With a token the same endpoints return
+``Model.objects.visible_to(token.user)``: exactly what the user sees in the portal, so an
+officer's token also lists the drafts of the officer's municipality, and a user whose grants
+cover one county sees that county only (a national administrator sees everything).
+"""
+
+from __future__ import annotations
+
+from actions.models import ActionPlan, PlanStatus
+from agreements.models import AgreementQuerySet, CitizenPledge, CooperationAgreement, PledgeQuerySet
+from municipalities.models import County, Municipality
+
+PUBLIC_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.COMPLETED)
+
+
+def public_counties():
+    return County.objects.all()
+
+
+def public_municipalities():
+    return Municipality.objects.all()
+
+
+def public_plans():
+    return ActionPlan.objects.filter(status__in=PUBLIC_PLAN_STATUSES)
+
+
+def public_pledges():
+    return CitizenPledge.objects.filter(PledgeQuerySet.public_q)
+
+
+def public_agreements():
+    return CooperationAgreement.objects.filter(AgreementQuerySet.public_q)
+
+
+PUBLIC = {
+    County: public_counties,
+    Municipality: public_municipalities,
+    ActionPlan: public_plans,
+    CitizenPledge: public_pledges,
+    CooperationAgreement: public_agreements,
+}
+
+
+def readable(model, request):
+    """The rows of ``model`` the request may read: its token user's scope, or public material."""
+    if request.auth is not None:
+        return model.objects.visible_to(request.user)
+    return PUBLIC[model]()

@@ -1,0 +1,187 @@
+"""Serializers of the read-only API: what each resource shows, and the query parameters."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actions.services import plan_progress
+from municipalities.models import Obligation, compliance_state
+
+COUNTY_CODE = r"^[0-9]{2}$"
+MUNICIPALITY_CODE = r"^[0-9]{4}$"
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="What is wrong, in English.")
+    field = serializers.CharField(allow_null=True, help_text="The query parameter at fault, if any.")
+
+
+# --- Query parameters ------------------------------------------------------------------------
+
+
+class CountyFilter(serializers.Serializer):
+    county = serializers.RegexField(
+        COUNTY_CODE,
+        required=False,
+        help_text="Two-digit SCB county code, e.g. 12 (Skåne).",
+        error_messages={"invalid": "Expected a two-digit county code, e.g. 12."},
+    )
+
+
+class PeriodFilter(CountyFilter):
+    period_from = serializers.DateField(
+        required=False, input_formats=["iso-8601"], help_text="ISO date: only rows whose period ends on or after it."
+    )
+    period_to = serializers.DateField(
+        required=False, input_formats=["iso-8601"], help_text="ISO date: only rows whose period starts on or before it."
+    )
+
+    def validate(self, attrs):
+        start, end = attrs.get("period_from"), attrs.get("period_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"period_to": "period_to must not be before period_from."})
+        return attrs
+
+
+class MunicipalPeriodFilter(PeriodFilter):
+    municipality = serializers.RegexField(
+        MUNICIPALITY_CODE,
+        required=False,
+        help_text="Four-digit SCB municipality code, e.g. 1281 (Lund).",
+        error_messages={"invalid": "Expected a four-digit municipality code, e.g. 1281."},
+    )
+
+
+# --- Resources -------------------------------------------------------------------------------
+
+
+class CountySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+
+
+class KeyFigureSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    population = serializers.IntegerField()
+    reported_crimes = serializers.IntegerField()
+    crimes_per_100k = serializers.FloatField(help_text="Reported crimes per 100 000 inhabitants.")
+    population_rank = serializers.IntegerField(help_text="1 = the largest population in the county that year.")
+    crime_rank = serializers.IntegerField(help_text="1 = the most reported crimes in the county that year.")
+
+
+class ComplianceSerializer(serializers.Serializer):
+    obligation = serializers.ChoiceField(choices=Obligation.values)
+    state = serializers.ChoiceField(choices=["missing", "in_progress", "in_place", "outdated"])
+    date = serializers.DateField(allow_null=True)
+
+
+class MunicipalitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    county = serializers.CharField(source="county.code")
+    police_area = serializers.CharField()
+    compliance = serializers.SerializerMethodField()
+    latest_key_figures = serializers.SerializerMethodField()
+
+    @extend_schema_field(ComplianceSerializer(many=True))
+    def get_compliance(self, municipality):
+        items = {item.obligation: item for item in municipality.compliance_items.all()}
+        today = self.context["today"]
+        return [
+            {
+                "obligation": obligation,
+                "state": str(compliance_state(items.get(obligation), today)),
+                "date": items[obligation].date if obligation in items else None,
+            }
+            for obligation in Obligation.values
+        ]
+
+    @extend_schema_field(KeyFigureSerializer(allow_null=True))
+    def get_latest_key_figures(self, municipality):
+        figure = self.context["latest"].get(municipality.pk)
+        return KeyFigureSerializer(figure).data if figure else None
+
+
+class MeasureSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    lead_actor = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(help_text="The status of the latest progress update, if any.")
+    status_code = serializers.SerializerMethodField()
+    progress = serializers.IntegerField(help_text="Percent done.")
+    start_date = serializers.DateField(allow_null=True)
+    target_date = serializers.DateField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_lead_actor(self, measure) -> str | None:
+        lead = measure.lead()
+        return lead.actor.name if lead else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_status(self, measure):
+        return str(measure.status) if measure.status else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_status_code(self, measure):
+        return measure.status.code if measure.status else None
+
+
+class PlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    county = serializers.CharField(source="county.code")
+    status = serializers.CharField()
+    adopted_on = serializers.DateField(allow_null=True)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    description = serializers.CharField()
+    progress = serializers.SerializerMethodField(help_text="Weighted mean progress of the measures, in percent.")
+    measures = MeasureSerializer(many=True, source="measures.all")
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_progress(self, plan):
+        progress = plan_progress(plan.measures.all())
+        return None if progress is None else float(progress)
+
+
+class CommitmentSerializer(serializers.Serializer):
+    commitment = serializers.CharField()
+    carried_out_by = serializers.CharField()
+    status = serializers.CharField()
+
+
+class PledgeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    municipality = serializers.CharField(source="municipality.code")
+    county = serializers.CharField(source="municipality.county.code")
+    police_area = serializers.CharField()
+    status = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    published_on = serializers.DateField(allow_null=True)
+    background = serializers.CharField()
+    commitments = CommitmentSerializer(many=True, source="commitments.all")
+
+
+class AgreementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    municipality = serializers.CharField(source="municipality.code")
+    county = serializers.CharField(source="municipality.county.code")
+    police_area = serializers.CharField()
+    other_parties = serializers.CharField()
+    status = serializers.CharField()
+    step = serializers.CharField()
+    start_year = serializers.IntegerField()
+    end_year = serializers.IntegerField()
+    signed_on = serializers.DateField(allow_null=True)
+    summary = serializers.CharField()
+    focus_areas = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_focus_areas(self, agreement):
+        return [str(area) for area in agreement.focus_areas.all()]

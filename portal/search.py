@@ -1,0 +1,280 @@
+"""One search over everything a user may see: plans, measures, actors, municipalities,
+agreements, pledges and support activities.
+
+``search(user, query)`` asks each searchable model once (seven queries, whatever the
+number of hits), always through ``Model.objects.visible_to(user)``, so a result never
+shows what the user's scope does not allow. On PostgreSQL it uses full-text search with
+the Swedish configuration (word forms: "brottsförebyggande" finds "brottsförebyggandet"),
+ranked with the title weighted above the other text; elsewhere (the embedded SQLite of
+``make run``) it falls back to plain, case-insensitive matching of every word.
+
+Highlighting: the matched words are wrapped in ``<mark>`` and that is the only HTML a
+result carries. The text is always escaped first; only then are the markers (random,
+per search) turned into ``<mark>``/``</mark>``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Case, Exists, Func, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import NullIf
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+
+from actions.models import ActionPlan, Actor, Measure, SupportActivity
+from agreements.models import CitizenPledge, CooperationAgreement
+from municipalities.models import Municipality
+
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 200
+MAX_PLAIN_WORDS = 10
+SNIPPET_MAX_WORDS = 30
+SNIPPET_MIN_WORDS = 10
+BODY_SEPARATOR = " · "
+CONFIG = "swedish"
+
+
+@dataclass(frozen=True)
+class Result:
+    """One hit: its type, its title (plain and highlighted), where it lives, and a snippet."""
+
+    kind_label: str
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+    title_html: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.title_html:
+            object.__setattr__(self, "title_html", escape(self.title))
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one model is searched: its title field and its other text fields.
+
+    The type shown is the model's verbose name ("Insats", "Medborgarlöfte"), translated.
+    """
+
+    model: type[models.Model]
+    title_field: str
+    body_fields: tuple[str, ...] = ()
+    prepare: Callable[[Any, Any], Any] | None = None
+    url: Callable[[Any], str] = lambda obj: obj.get_absolute_url()
+
+    @property
+    def label(self) -> str:
+        return capfirst(str(self.model._meta.verbose_name))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.title_field, *self.body_fields)
+
+    def queryset(self, user: Any) -> Any:
+        queryset = self.model.objects.visible_to(user)
+        return self.prepare(queryset, user) if self.prepare else queryset
+
+
+def _with_edit_flag(queryset: Any, user: Any) -> Any:
+    """Support activities open in their form for those who may change them; others see the list."""
+    editable = SupportActivity.objects.editable_by(user).filter(pk=OuterRef("pk"))
+    return queryset.select_related("county").annotate(search_can_edit=Exists(editable))
+
+
+def _support_activity_url(activity: SupportActivity) -> str:
+    if activity.search_can_edit:
+        return activity.get_absolute_url()
+    return reverse("actions:support_activity_list", kwargs={"code": activity.county.code})
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec(ActionPlan, "title", ("description",)),
+    Spec(Measure, "title", ("description", "purpose")),
+    Spec(Actor, "name"),
+    Spec(Municipality, "name"),
+    Spec(CooperationAgreement, "title", ("summary",)),
+    Spec(CitizenPledge, "title", ("background",)),
+    Spec(SupportActivity, "title", ("description", "place"), prepare=_with_edit_flag, url=_support_activity_url),
+)
+
+
+def clean_query(query: str | None) -> str:
+    """The query as searched: without NUL characters, trimmed and at most 200 characters."""
+    return (query or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH].strip()
+
+
+def search(user: Any, query: str | None, limit: int = 50, *, backend: str | None = None) -> list[Result]:
+    """What ``user`` may see that matches ``query``, best first, at most ``limit`` results.
+
+    ``backend`` is "fulltext" (PostgreSQL) or "plain"; by default the database decides.
+    Queries shorter than two characters return nothing without asking the database.
+    """
+    query = clean_query(query)
+    if len(query) < MIN_QUERY_LENGTH or limit <= 0:
+        return []
+    if backend is None:
+        backend = "fulltext" if connection.vendor == "postgresql" else "plain"
+    if backend == "fulltext":
+        results = _fulltext_search(user, query, limit)
+    elif backend == "plain":
+        results = _plain_search(user, query, limit)
+    else:
+        raise ValueError(f"Unknown search backend: {backend!r}")
+    results.sort(key=lambda result: result.rank, reverse=True)
+    return results[:limit]
+
+
+# --- PostgreSQL: full-text search with the Swedish configuration ---------------------------------
+
+
+def _body_expression(fields: tuple[str, ...]) -> Any:
+    """The other text fields joined by a separator, skipping empty ones (PostgreSQL's concat_ws)."""
+    if len(fields) == 1:
+        return models.F(fields[0])
+    parts = [NullIf(models.F(field), Value("")) for field in fields]
+    return Func(Value(BODY_SEPARATOR), *parts, function="CONCAT_WS", output_field=TextField())
+
+
+def _marked(headline: str | None, start: str, stop: str) -> SafeString:
+    """Escape the whole headline, then turn the (escape-proof) markers into <mark>."""
+    escaped = escape(headline or "")
+    return mark_safe(escaped.replace(start, "<mark>").replace(stop, "</mark>"))  # noqa: S308 - escaped above
+
+
+def _fulltext_search(user: Any, query: str, limit: int) -> list[Result]:
+    token = secrets.token_hex(8)
+    start, stop = f"tpmarkstart{token}", f"tpmarkstop{token}"
+    search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+    results: list[Result] = []
+    for spec in SPECS:
+        vector = SearchVector(spec.title_field, config=CONFIG, weight="A")
+        if spec.body_fields:
+            vector = vector + SearchVector(*spec.body_fields, config=CONFIG, weight="B")
+        annotations = {
+            "search_vector": vector,
+            "search_rank": SearchRank(vector, search_query),
+            "search_title": SearchHeadline(
+                spec.title_field, search_query, config=CONFIG, start_sel=start, stop_sel=stop, highlight_all=True
+            ),
+        }
+        if spec.body_fields:
+            annotations["search_snippet"] = SearchHeadline(
+                _body_expression(spec.body_fields),
+                search_query,
+                config=CONFIG,
+                start_sel=start,
+                stop_sel=stop,
+                max_words=SNIPPET_MAX_WORDS,
+                min_words=SNIPPET_MIN_WORDS,
+            )
+        rows = (
+            spec.queryset(user)
+            .annotate(**annotations)
+            .filter(search_vector=search_query)
+            .order_by("-search_rank", "pk")[:limit]
+        )
+        for obj in rows:
+            results.append(
+                Result(
+                    kind_label=spec.label,
+                    title=getattr(obj, spec.title_field),
+                    url=spec.url(obj),
+                    snippet=_marked(getattr(obj, "search_snippet", ""), start, stop),
+                    rank=float(obj.search_rank),
+                    title_html=_marked(obj.search_title, start, stop),
+                )
+            )
+    return results
+
+
+# --- Elsewhere: plain matching of every word ------------------------------------------------------
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of the query (two characters or more), longest first, at most ten."""
+    words: dict[str, str] = {}
+    for word in re.findall(r"\w+", query):
+        if len(word) >= MIN_QUERY_LENGTH:
+            words.setdefault(word.casefold(), word)
+    return sorted(words.values(), key=len, reverse=True)[:MAX_PLAIN_WORDS]
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """``text`` escaped, with every (case-insensitive) occurrence of ``words`` in <mark>."""
+    if not text:
+        return SafeString("")
+    if not words:
+        return SafeString(escape(text))
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
+
+
+def plain_snippet(text: str, words: list[str]) -> SafeString:
+    """About 30 words of ``text`` around the first match (or its start), highlighted."""
+    tokens = text.split()
+    if not tokens:
+        return SafeString("")
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
+    first = next((i for i, token in enumerate(tokens) if pattern and pattern.search(token)), 0)
+    begin = max(0, min(first - SNIPPET_MIN_WORDS // 2, len(tokens) - SNIPPET_MAX_WORDS))
+    end = begin + SNIPPET_MAX_WORDS
+    excerpt = " ".join(tokens[begin:end])
+    marked = highlight(excerpt, words)
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if end < len(tokens) else ""
+    return mark_safe(f"{prefix}{marked}{suffix}")  # noqa: S308 - highlight() escaped the text
+
+
+def _plain_search(user: Any, query: str, limit: int) -> list[Result]:
+    words = query_words(query)
+    if not words:
+        return []
+    results: list[Result] = []
+    for spec in SPECS:
+        condition = Q()
+        rank: Any = Value(0)
+        for word in words:
+            condition &= _any_field(spec.fields, word)
+            for field in spec.fields:
+                # A title hit counts twice, so a title match ranks above a body-only one.
+                points = 2 if field == spec.title_field else 1
+                rank = rank + Case(When(Q(**{f"{field}__icontains": word}), then=Value(points)), default=Value(0))
+        rows = spec.queryset(user).filter(condition).annotate(search_rank=rank).order_by("-search_rank", "pk")[:limit]
+        for obj in rows:
+            body = BODY_SEPARATOR.join(text for field in spec.body_fields if (text := getattr(obj, field)))
+            title = getattr(obj, spec.title_field)
+            results.append(
+                Result(
+                    kind_label=spec.label,
+                    title=title,
+                    url=spec.url(obj),
+                    snippet=plain_snippet(body, words),
+                    rank=float(obj.search_rank),
+                    title_html=highlight(title, words),
+                )
+            )
+    return results
+
+
+def _any_field(fields: tuple[str, ...], word: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
