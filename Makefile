@@ -11,11 +11,13 @@ TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=false \
 	CELERY_TASK_DEFAULT_QUEUE=trygghetsportalen-test-$$$$ DJANGO_ENV=test DEBUG=false
 
-.PHONY: help setup run test lint pytest services browser messages clean
+.PHONY: help setup run test lint pytest resilience bench services browser messages clean
 
 help:
 	@echo "make run    - set up everything and serve the portal at http://127.0.0.1:8000 (SQLite, tasks in-process)"
 	@echo "make test   - set up and run lint, migration check and the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
+	@echo "make resilience - load (50 users, 3 min) and fault tests against the portal under gunicorn (private PostgreSQL and Redis)"
+	@echo "make bench  - pages, throughput and county report at scale 1 and 10 under gunicorn; writes docs/benchmarks.md"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,7 +52,16 @@ lint: setup
 pytest: setup services browser
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Load and fault tests: they start their own PostgreSQL cluster, Redis server, gunicorn and Celery processes.
+resilience: setup services browser
+	$(TEST_ENV) $(VENV)/bin/pytest -m resilience tests/resilience $(PYTEST_ARGS)
+
 test: lint pytest
+
+# Benchmarks (not part of make test): own databases trygghetsportalen_bench_s1/_s10 on the same server,
+# reused when complete (BENCH_ARGS=--fresh regenerates them); see scripts/bench.py.
+bench: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/bench.py $(BENCH_ARGS)
 
 # Refresh the Swedish catalogue after changing UI strings, then translate the new entries.
 messages: setup

@@ -100,10 +100,10 @@ class MeasureForm(VersionedForm):
 
 class MeasureActorFormSetBase(ParentAwareFormSet):
     def __init__(self, *args, **kwargs):
+        # Each row's legend names its actor.
+        kwargs.setdefault("queryset", MeasureActor.objects.select_related("actor"))
         super().__init__(*args, **kwargs)
-        actors = county_actors(self.instance.plan.county_id)
-        for form in self.forms:
-            form.fields["actor"].queryset = actors
+        self.limit_choices("actor", county_actors(self.instance.plan.county_id))
 
     def clean(self):
         super().clean()

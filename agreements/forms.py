@@ -130,9 +130,7 @@ SignatoryFormSet = inlineformset_factory(
 class ProblemFormSetBase(ParentAwareFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = self.instance.focus_areas.all()
-        for form in self.forms:
-            form.fields["focus_area"].queryset = areas
+        self.limit_choices("focus_area", self.instance.focus_areas.all())
 
 
 ProblemFormSet = inlineformset_factory(

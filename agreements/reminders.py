@@ -62,6 +62,10 @@ class Deadline:
     due_date: datetime.date
     url: str  # path of the page where it is done: the agreement, or the pledge
 
+    def order(self) -> tuple:
+        """The order deadlines are listed in: by due date, then kind, title and id."""
+        return (self.due_date, self.kind, self.title, self.object_id)
+
     def days_left(self, today: datetime.date) -> int:
         """Days until the due date: negative once it has passed."""
         return (self.due_date - today).days
@@ -75,11 +79,14 @@ def deadlines(
     municipality_ids: Iterable[int] | None = None,
     today: datetime.date | None = None,
     horizon_days: int | None = None,
+    pledges: Iterable[CitizenPledge] | None = None,
 ) -> list[Deadline]:
     """The open deadlines that are overdue or due within ``horizon_days`` (default ``REMINDER_DAYS_BEFORE``).
 
     Limited to ``municipality_ids`` when given. Sorted by due date. Two queries, however many
     deadlines there are: dashboards and the county view list them for many municipalities.
+    ``pledges``: every published pledge of those municipalities, annotated with ``has_follow_up``,
+    when the caller has read them already; then one query.
     """
     today = today or timezone.localdate()
     horizon = settings.REMINDER_DAYS_BEFORE if horizon_days is None else horizon_days
@@ -91,16 +98,26 @@ def deadlines(
         .select_related("agreement__municipality")
         .order_by("due_date", "pk")
     )
-    pledges = (
-        CitizenPledge.objects.filter(status=PledgeStatus.PUBLISHED, period_end__lte=until)
-        .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
-        .filter(has_follow_up=False)
-        .order_by("period_end", "pk")
-    )
+    if pledges is None:
+        pledges = (
+            CitizenPledge.objects.filter(status=PledgeStatus.PUBLISHED, period_end__lte=until)
+            .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
+            .filter(has_follow_up=False)
+        )
+        if municipality_ids is not None:
+            pledges = pledges.filter(municipality_id__in=list(municipality_ids))
+    else:
+        wanted = None if municipality_ids is None else set(municipality_ids)
+        pledges = [
+            pledge
+            for pledge in pledges
+            if pledge.status == PledgeStatus.PUBLISHED
+            and pledge.period_end <= until
+            and not pledge.has_follow_up
+            and (wanted is None or pledge.municipality_id in wanted)
+        ]
     if municipality_ids is not None:
-        municipality_ids = list(municipality_ids)
-        deliverables = deliverables.filter(agreement__municipality_id__in=municipality_ids)
-        pledges = pledges.filter(municipality_id__in=municipality_ids)
+        deliverables = deliverables.filter(agreement__municipality_id__in=list(municipality_ids))
 
     found = [
         Deadline(
@@ -124,7 +141,7 @@ def deadlines(
         )
         for pledge in pledges
     ]
-    found.sort(key=lambda d: (d.due_date, d.kind, d.title, d.object_id))
+    found.sort(key=Deadline.order)
     return found
 
 

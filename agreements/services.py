@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -131,9 +131,16 @@ def record_review(target: CitizenPledge | CooperationAgreement, form, user) -> Q
 
 
 def pledge_follow_up_missing(pledge: CitizenPledge, today: datetime.date | None = None) -> bool:
-    """A published pledge whose period has ended with no follow-up (follow-ups prefetched)."""
+    """A published pledge whose period has ended with no follow-up.
+
+    Reads the ``has_follow_up`` annotation when the queryset has it (``county_agreements``),
+    else the pledge's follow-ups (prefetch them for a list).
+    """
     today = today or timezone.localdate()
-    return pledge.status == PledgeStatus.PUBLISHED and pledge.period_end < today and not pledge.follow_ups.all()
+    if pledge.status != PledgeStatus.PUBLISHED or pledge.period_end >= today:
+        return False
+    has_follow_up = getattr(pledge, "has_follow_up", None)
+    return not (pledge.follow_ups.all() if has_follow_up is None else has_follow_up)
 
 
 def history(target: CitizenPledge | CooperationAgreement, limit: int = 20):
@@ -168,6 +175,8 @@ class MunicipalityAgreements:
     overdue: bool
     review_trend: list[int] = field(default_factory=list)
     has_pledges: bool = False
+    # The open deadlines that are overdue or due within a year, by due date.
+    deadlines: list = field(default_factory=list)
 
 
 def _readable(model, user):
@@ -175,23 +184,31 @@ def _readable(model, user):
     return manager.visible_to(user) if user is not None else manager.filter(manager.all().public_q)
 
 
-def county_agreements(county: County, user, *, q: str = "", state: str = "", today=None):
+def county_agreements(county: County, user, *, q: str = "", state: str = "", today=None, municipalities=None):
     """Every municipality of the county with its agreement, pledges, follow-up state, latest
-    review and next deadline, in a fixed number of queries, as ``user`` may see them."""
+    review and deadlines, in a fixed number of queries, as ``user`` may see them.
+
+    ``municipalities``: the county's municipalities when the caller has read them already.
+    """
     from agreements.reminders import deadlines  # noqa: PLC0415 - reminders import this module's models
 
     today = today or timezone.localdate()
-    municipalities = list(county.municipalities.all())
+    municipalities = list(county.municipalities.all()) if municipalities is None else list(municipalities)
     # Without a user (reports for the steering group), only what is published in the county.
     agreements = _readable(CooperationAgreement, user).filter(municipality__county=county)
+    # Whether each pledge has a follow-up, not the follow-ups: a county has thousands of them.
     pledges = (
         _readable(CitizenPledge, user)
         .filter(municipality__county=county)
-        .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.only("id", "pledge_id")))
+        .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
     )
     reviews = QualityReview.objects.all() if user is None else QualityReview.objects.visible_to(user)
     reviews = reviews.filter(municipality__county=county).order_by("date", "pk")
-    upcoming = deadlines(municipality_ids=[m.pk for m in municipalities], today=today, horizon_days=366)
+    pledges = list(pledges.order_by("period_start"))
+    # Published pledges are readable by everyone who reads the county: ``pledges`` holds them all.
+    upcoming = deadlines(
+        municipality_ids=[m.pk for m in municipalities], today=today, horizon_days=366, pledges=pledges
+    )
 
     by_municipality: dict[int, MunicipalityAgreements] = {
         m.pk: MunicipalityAgreements(m, None, [], [], None, None, False) for m in municipalities
@@ -200,7 +217,7 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
         row = by_municipality[agreement.municipality_id]
         if row.agreement is None or agreement.status == AgreementStatus.ACTIVE:
             row.agreement = agreement
-    for pledge in pledges.order_by("period_start"):
+    for pledge in pledges:
         row = by_municipality[pledge.municipality_id]
         row.has_pledges = True
         if pledge.is_current(today):
@@ -215,6 +232,7 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
         row = by_municipality[deadline.municipality_id]
         if row.next_deadline is None:
             row.next_deadline = deadline
+        row.deadlines.append(deadline)
         row.overdue = row.overdue or deadline.due_date < today
 
     rows = sorted(by_municipality.values(), key=lambda r: swedish_key(r.municipality.name))

@@ -31,6 +31,7 @@ from agreements.models import (
     CooperationAgreement,
     FocusArea,
     FollowUp,
+    FollowUpItem,
     PledgeStatus,
     QualityReview,
 )
@@ -39,7 +40,7 @@ from portal.concurrency import ConcurrentEditError, handle_conflict
 from portal.editing import edit_rows
 from portal.exports import export_response
 from portal.scoping import get_for_user
-from portal.uploads import document_response
+from portal.uploads import DocumentNotStoredError, document_response
 
 CHANGE_MUNICIPALITY = "agreements.manage_municipality_agreements"
 REVIEW = "agreements.review"
@@ -193,6 +194,8 @@ def _agreement_form(request, municipality, agreement=None):
             saved = services.save_agreement(form, request.user, municipality=municipality)
         except ConcurrentEditError:
             handle_conflict(form)
+        except DocumentNotStoredError as error:
+            form.add_error("document", error)
         else:
             messages.success(request, _("The agreement “%(title)s” is saved.") % {"title": saved.title})
             return redirect(saved)
@@ -222,6 +225,11 @@ def agreement_edit(request, pk):
     return _agreement_form(request, agreement.municipality, agreement)
 
 
+def _items(target: str) -> Prefetch:
+    """A follow-up's items with what each answers, in one query."""
+    return Prefetch("items", queryset=FollowUpItem.objects.select_related(target))
+
+
 @login_required
 @require_GET
 def agreement_detail(request, pk):
@@ -234,7 +242,7 @@ def agreement_detail(request, pk):
             "documents",
             "related_measures__plan",
             Prefetch("problems"),
-            Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related("items__deliverable")),
+            Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related(_items("deliverable"))),
         ),
         pk=pk,
     )
@@ -328,7 +336,7 @@ def _pledge_for_page(request, pk):
         CitizenPledge.objects.select_related("municipality__county", "agreement").prefetch_related(
             "commitments",
             "related_measures__plan",
-            Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related("items__commitment")),
+            Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related(_items("commitment"))),
         ),
         pk=pk,
     )

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from municipalities.models import (
@@ -132,22 +133,35 @@ def latest_key_figures(municipalities: Iterable[Municipality]) -> dict[int, KeyF
         return {}
     county_ids = {m.county_id for m in municipalities}
     latest: dict[int, KeyFigure] = {}
-    # Ranks are computed over the whole county, so the query reads the county's figures.
-    for figure in KeyFigure.objects.filter(municipality__county_id__in=county_ids).with_rates().order_by("-year"):
+    # Ranks are computed over the whole county per year, so the query reads the county's figures,
+    # but only of the years that are some municipality's newest (not every year of every municipality).
+    newest_years = (
+        KeyFigure.objects.filter(municipality_id__in=ids).values("municipality_id").annotate(newest=Max("year"))
+    )
+    figures = KeyFigure.objects.filter(municipality__county_id__in=county_ids, year__in=newest_years.values("newest"))
+    for figure in figures.with_rates().order_by("-year"):
         if figure.municipality_id in ids:
             latest.setdefault(figure.municipality_id, figure)
     return latest
 
 
-def county_overview(county: County, *, q: str = "", obligation: str = "", state: str = "", sort: str = "name"):
+def county_overview(
+    county: County, *, q: str = "", obligation: str = "", state: str = "", sort: str = "name", details: bool = True
+):
     """Every municipality of ``county`` with its latest figures and compliance states.
 
     States are derived from dates, so filtering and sorting happen here on the county's
-    rows (at most a few dozen) after a fixed number of queries.
+    rows (at most a few dozen) after a fixed number of queries. ``details=False`` reads only
+    the municipalities and their compliance (two queries), for the dashboards: the rows then have
+    no key figures, coordinators or support activities.
     """
-    municipalities = list(county.municipalities.order_by("name").prefetch_related("coordinators", "compliance_items"))
-    latest = latest_key_figures(municipalities)
-    activities = county_support_activities(county)
+    municipalities = county.municipalities.order_by("name")
+    if details:
+        municipalities = list(municipalities.prefetch_related("coordinators", "compliance_items"))
+        latest = latest_key_figures(municipalities)
+        activities = county_support_activities(county)
+    else:
+        municipalities, latest, activities = list(municipalities.prefetch_related("compliance_items")), {}, []
     reached: dict[int, int] = {}
     for activity in activities:
         for municipality in activity.municipalities.all():
@@ -157,7 +171,7 @@ def county_overview(county: County, *, q: str = "", obligation: str = "", state:
     for municipality in municipalities:
         items = {item.obligation: item for item in municipality.compliance_items.all()}
         states = {o: compliance_state(items.get(o), today) for o in Obligation.values}
-        coordinators = list(municipality.coordinators.all())
+        coordinators = list(municipality.coordinators.all()) if details else []
         rows.append(
             OverviewRow(
                 municipality, latest.get(municipality.pk), states, coordinators, reached.get(municipality.pk, 0)
@@ -249,6 +263,8 @@ HEADERS = {
     "reported_crimes": {"anmälda brott", "anmalda brott", "anmälda_brott", "anmalda_brott", "reported_crimes"},
 }
 MAX_IMPORT_ROWS = 50_000
+# Far above 50 000 rows of four short columns; a larger file is refused before it is read.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -269,28 +285,64 @@ class ImportResult:
         return not self.errors
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> str | None:
+    """The file's text, or None when it is not text (binary content, or neither encoding fits)."""
     # Excel on Swedish Windows saves CSV as Windows-1252; everything else is UTF-8.
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    return None if "\x00" in text else text
 
 
 def _whole_number(text: str) -> int | None:
     cleaned = "".join(text.split()).replace("\u202f", "")
-    return int(cleaned) if cleaned.isdigit() else None
+    # ASCII digits only: str.isdigit() also accepts superscripts such as "²", which int() refuses.
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() else None
+
+
+UNREADABLE_ROW = gettext_noop(
+    "The row cannot be read as CSV (for example a quotation mark that is never closed, "
+    "or a value that is far too long)."
+)
+
+
+def _records(reader):
+    """The reader's rows, ending with None at a row the csv module cannot read (it stops there)."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+            return
 
 
 def parse_key_figures(data: bytes) -> tuple[list[tuple[int, str, int, int, int]], list[RowError]]:
     """Read the CSV into (line, code, year, population, crimes) rows, and every row's errors."""
     text = _decode(data)
+    if text is None:
+        return [], [
+            RowError(
+                1,
+                gettext(
+                    "The file is not a text file in UTF-8 or Windows-1252; save it from Excel as CSV and try again."
+                ),
+            )
+        ]
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         return [], [RowError(1, gettext("The file is empty."))]
     delimiter = max(";,\t", key=lines[0].count)
     reader = csv.reader(lines, delimiter=delimiter)
-    header = [" ".join(h.strip().casefold().replace("_", " ").split()) for h in next(reader)]
+    try:
+        header = [" ".join(h.strip().casefold().replace("_", " ").split()) for h in next(reader)]
+    except csv.Error:
+        return [], [RowError(1, gettext(UNREADABLE_ROW))]
     columns = {}
     for key, names in HEADERS.items():
         normalised = {" ".join(n.replace("_", " ").split()) for n in names}
@@ -305,7 +357,10 @@ def parse_key_figures(data: bytes) -> tuple[list[tuple[int, str, int, int, int]]
         columns[key] = found[0]
     rows, errors = [], []
     this_year = timezone.localdate().year
-    for line, record in enumerate(reader, start=2):
+    for line, record in enumerate(_records(reader), start=2):
+        if record is None:
+            errors.append(RowError(line, gettext(UNREADABLE_ROW)))
+            break
         if not any(cell.strip() for cell in record):
             continue
         if line > MAX_IMPORT_ROWS + 1:

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from portal.scoping import scope_for
+from portal.collation import swedish_key
+from portal.scoping import grants_for, scope_for
 
 
 @dataclass(frozen=True)
@@ -19,14 +20,19 @@ def navigation(request) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    from municipalities.models import County, Municipality  # noqa: PLC0415 - apps load after portal
-
     scope = scope_for(user)
+    # The counties and municipalities come with the grants scope_for read: no query here.
+    grants = grants_for(user)
+    counties = {grant.county.pk: grant.county for grant in grants if grant.county_id}
+    counties.update(
+        (grant.municipality.county_id, grant.municipality.county) for grant in grants if grant.municipality_id
+    )
+    municipalities = {grant.municipality.pk: grant.municipality for grant in grants if grant.municipality_id}
     items = [NavItem(_("Start"), reverse("portal:home"))]
     if scope.national:
         items.append(NavItem(_("Counties"), reverse("municipalities:county_list")))
     else:
-        for county in County.objects.filter(pk__in=scope.read_counties).only("code", "name"):
+        for county in sorted(counties.values(), key=lambda county: county.code):
             items.append(NavItem(county.name, county.get_absolute_url()))
             items.append(NavItem(_("Action plans"), reverse("actions:plan_list", kwargs={"code": county.code})))
             items.append(
@@ -35,7 +41,7 @@ def navigation(request) -> list[NavItem]:
             items.append(NavItem(_("Agreements"), reverse("agreements:county_overview", kwargs={"code": county.code})))
             if county.pk in scope.coordinator_counties | scope.steering_counties:
                 items.append(NavItem(_("Reports"), reverse("portal:county_reports", kwargs={"code": county.code})))
-    for municipality in Municipality.objects.filter(pk__in=scope.officer_municipalities).only("code", "name"):
+    for municipality in sorted(municipalities.values(), key=lambda municipality: swedish_key(municipality.name)):
         items.append(NavItem(municipality.name, municipality.get_absolute_url()))
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index")))

@@ -43,7 +43,7 @@ from portal import charts
 from portal.collation import swedish_key
 from portal.history import Change, change_log
 from portal.models import Report, ReportKind, Role
-from portal.scoping import scope_for
+from portal.scoping import grants_for, scope_for
 
 DEADLINE_HORIZON_DAYS = 30
 FEED_LIMIT = 10
@@ -347,14 +347,25 @@ def county_feed(county: County, limit: int = FEED_LIMIT) -> list[Change]:
     )
 
 
+def _county_picture(county: County, user, today: datetime.date):
+    """The county's compliance overview and agreement rows, read together: one read of the municipalities."""
+    overview = county_overview(county, details=False)
+    municipalities = [row.municipality for row in overview.rows]
+    return overview, county_agreements(county, user, today=today, municipalities=municipalities)
+
+
 def coordinator_dashboard(user, county: County, key: str, today: datetime.date) -> CoordinatorDashboard:
-    overview = county_overview(county)
-    agreement_rows = county_agreements(county, user, today=today)
+    overview, agreement_rows = _county_picture(county, user, today)
     summary, measures = _county_summary(
         key, county, user, overview=overview, agreement_rows=agreement_rows, today=today
     )
     municipalities = {row.municipality.pk: row.municipality for row in overview.rows}
-    upcoming = deadlines(municipality_ids=list(municipalities), today=today, horizon_days=DEADLINE_HORIZON_DAYS)
+    # The agreement rows hold each municipality's deadlines of the coming year: the next 30 days are among them.
+    until = today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
+    upcoming = sorted(
+        (d for row in agreement_rows for d in row.deadlines if d.due_date <= until),
+        key=Deadline.order,
+    )
     bands, quality_chart = _quality_bands(key, county, agreement_rows)
     attention_counts, attention = _attention(county, overview, agreement_rows)
     return CoordinatorDashboard(
@@ -386,8 +397,7 @@ class SteeringDashboard:
 
 
 def steering_dashboard(user, county: County, key: str, today: datetime.date) -> SteeringDashboard:
-    overview = county_overview(county)
-    agreement_rows = county_agreements(county, user, today=today)
+    overview, agreement_rows = _county_picture(county, user, today)
     summary, _measures = _county_summary(
         key, county, user, overview=overview, agreement_rows=agreement_rows, today=today
     )
@@ -649,7 +659,9 @@ def dashboard_for(user, today: datetime.date | None = None) -> list[Section]:
             )
         )
     steering_only = scope.steering_counties - scope.coordinator_counties
-    counties = {c.pk: c for c in County.objects.filter(pk__in=scope.coordinator_counties | steering_only)}
+    # The counties come with the grants that scope_for read: no query here.
+    wanted = scope.coordinator_counties | steering_only
+    counties = {grant.county.pk: grant.county for grant in grants_for(user) if grant.county_id in wanted}
     for county in sorted(counties.values(), key=lambda c: c.code):
         if county.pk in scope.coordinator_counties:
             key = f"coordinator-{county.code}"

@@ -23,6 +23,15 @@ class ParentAwareFormSet(BaseInlineFormSet):
         setattr(form.instance, self.fk.name, self.instance)
         return form
 
+    def limit_choices(self, field: str, queryset) -> None:
+        """Offer ``queryset`` in ``field`` of every row, read once for all rows, not once per row."""
+        choices = None
+        for form in self.forms:
+            form.fields[field].queryset = queryset
+            if choices is None:
+                choices = list(form.fields[field].choices)
+            form.fields[field].choices = choices
+
 
 def edit_rows(request, parent, formset_class, *, title: str, saved: str, formset_kwargs: dict | None = None):
     """Show and save ``formset_class`` for ``parent``; authorise before calling this."""

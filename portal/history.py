@@ -2,8 +2,8 @@
 
 Built on django-simple-history (the one history mechanism). ``change_log`` takes the
 historical querysets that make up an object's story (the object itself and its parts),
-reads each with one query, and pairs every record with the previous record of the same
-object to say which fields changed.
+reads them together (one query where the database allows), and pairs every record with the
+previous record of the same object to say which fields changed.
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Model, QuerySet
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import DecimalField, F, Model, QuerySet, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext_lazy as _
 
@@ -57,50 +61,100 @@ def _fields(model: type[Model]) -> list:
     ]
 
 
-def _label(model: type[Model], record) -> str:
+def _label(model: type[Model], values: dict) -> str:
     name = str(model._meta.verbose_name).capitalize()
     for attr in LABEL_FIELDS:
-        value = getattr(record, attr, None)
+        value = values.get(attr)
         if value not in (None, ""):
             return f"{name}: {value}"
-    if hasattr(record, "obligation"):
-        return f"{name}: {_display(model._meta.get_field('obligation'), record.obligation)}"
+    if "obligation" in values:
+        return f"{name}: {_display(model._meta.get_field('obligation'), values['obligation'])}"
     return name
 
 
+def _rows(history: QuerySet, part: int, fields: list, count: int) -> QuerySet:
+    """The newest ``count`` records of ``history`` as plain rows with the same columns whatever the
+    model: the compared fields travel in one JSON object, so that the histories can be read together
+    with ``union``. Decimals travel as text, which keeps their exact digits."""
+    data = JSONObject(
+        **{f.attname: Cast(f.attname, TextField()) if isinstance(f, DecimalField) else F(f.attname) for f in fields}
+    )
+    return history.order_by("-history_date", "-history_id").values(
+        "id",
+        "history_id",
+        "history_date",
+        "history_type",
+        "history_user__username",
+        "history_user__first_name",
+        "history_user__last_name",
+        log_part=Value(part),
+        log_data=data,
+    )[:count]
+
+
+def _value(field, value):
+    """A field's value as read from the JSON object, as the field itself would have read it."""
+    if value is None:
+        return None
+    value = field.to_python(value)
+    if isinstance(field, DecimalField):
+        value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
 def change_log(*histories: QuerySet, limit: int = 20) -> list[Change]:
-    """The newest ``limit`` changes across ``histories``, newest first (one query each)."""
+    """The newest ``limit`` changes across ``histories``, newest first.
+
+    One query for all of them where the database can order and slice the parts of a ``union``
+    (PostgreSQL); one query each elsewhere (SQLite). Each history contributes its newest
+    ``3 * limit`` records, and every change is compared with the previous record of the same object
+    among them."""
+    models = [history.model.instance_type for history in histories]
+    fields = [_fields(model) for model in models]
+    parts = [_rows(history, i, fields[i], limit * 3) for i, history in enumerate(histories)]
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True))
+    else:
+        rows = [row for part in parts for row in part]
+    rows.sort(key=lambda row: (row["history_date"], row["history_id"]))
+    by_object: dict[tuple[int, int], list] = defaultdict(list)
+    for row in rows:
+        by_object[row["log_part"], row["id"]].append(row)
+
     changes: list[Change] = []
-    for history in histories:
-        model = history.model.instance_type
-        fields = _fields(model)
-        records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit * 3])
-        by_object: dict[int, list] = defaultdict(list)
-        for record in reversed(records):
-            by_object[record.id].append(record)
-        for object_records in by_object.values():
-            previous = None
-            for record in object_records:
-                diffs: tuple[FieldChange, ...] = ()
-                if record.history_type == "~" and previous is not None:
-                    diffs = tuple(
-                        FieldChange(str(f.verbose_name), _display(f, getattr(previous, f.attname)), _display(f, new))
-                        for f in fields
-                        if (new := getattr(record, f.attname)) != getattr(previous, f.attname)
-                    )
-                    if not diffs:
-                        previous = record
-                        continue
-                user = record.history_user
-                changes.append(
-                    Change(
-                        when=record.history_date,
-                        who=(user.get_full_name() or user.username) if user else str(_("the system")),
-                        what=_label(model, record),
-                        action=str(ACTIONS[record.history_type]),
-                        changes=diffs,
-                    )
+    for (part, _id), object_rows in by_object.items():
+        model, part_fields = models[part], fields[part]
+        previous = None
+        for row in object_rows:
+            values = {f.attname: _value(f, row["log_data"].get(f.attname)) for f in part_fields}
+            diffs: tuple[FieldChange, ...] = ()
+            if row["history_type"] == "~" and previous is not None:
+                diffs = tuple(
+                    FieldChange(str(f.verbose_name), _display(f, previous[f.attname]), _display(f, new))
+                    for f in part_fields
+                    if (new := values[f.attname]) != previous[f.attname]
                 )
-                previous = record
+                if not diffs:
+                    previous = values
+                    continue
+            if row["history_user__username"] is None:
+                who = str(_("the system"))
+            else:
+                user = get_user_model()(
+                    username=row["history_user__username"],
+                    first_name=row["history_user__first_name"],
+                    last_name=row["history_user__last_name"],
+                )
+                who = user.get_full_name() or user.username
+            changes.append(
+                Change(
+                    when=row["history_date"],
+                    who=who,
+                    what=_label(model, values),
+                    action=str(ACTIONS[row["history_type"]]),
+                    changes=diffs,
+                )
+            )
+            previous = values
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]

@@ -7,25 +7,14 @@
 import rules
 
 from portal.models import Role
-from portal.scoping import scope_for
-
-
-def _in_scope(user, obj, method: str) -> bool:
-    if obj is None:
-        return False
-    cache = obj.__dict__.setdefault("_portal_perm_cache", {})
-    key = (user.pk, method)
-    if key not in cache:
-        queryset = getattr(type(obj)._default_manager, method)(user)
-        cache[key] = queryset.filter(pk=obj.pk).exists()
-    return cache[key]
+from portal.scoping import in_scope, scope_for
 
 
 def in_queryset(method: str):
     """A predicate: the object is in ``type(obj).objects.<method>(user)``, e.g. ``reportable_by``."""
 
     def check(user, obj) -> bool:
-        return _in_scope(user, obj, method)
+        return in_scope(user, obj, method)
 
     return rules.predicate(check, name=f"in_{method}")
 

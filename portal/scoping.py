@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.shortcuts import get_object_or_404
 
 if TYPE_CHECKING:
@@ -70,9 +70,11 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     actors: set[int] = set()
     actor_counties: set[int] = set()
     national = bool(user.is_superuser)
-    for role, county_id, municipality_id, municipality_county_id, actor_id in user.grants.values_list(
-        "role", "county_id", "municipality_id", "municipality__county_id", "actor_id"
-    ):
+    # The grants with what they name, so the page frame (navigation, "you work for ...") needs
+    # no query of its own; see ``grants_for``.
+    grants = list(user.grants.select_related("county", "municipality__county", "actor"))
+    for grant in grants:
+        role, county_id = grant.role, grant.county_id
         if role == Role.NATIONAL_ADMIN:
             national = True
         elif role == Role.COUNTY_COORDINATOR:
@@ -80,10 +82,10 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         elif role == Role.STEERING_GROUP:
             steering.add(county_id)
         elif role == Role.MUNICIPAL_OFFICER:
-            municipalities.add(municipality_id)
-            municipality_counties.add(municipality_county_id)
+            municipalities.add(grant.municipality_id)
+            municipality_counties.add(grant.municipality.county_id)
         elif role == Role.ACTOR_CONTACT:
-            actors.add(actor_id)
+            actors.add(grant.actor_id)
             actor_counties.add(county_id)
     scope = Scope(
         authenticated=True,
@@ -95,14 +97,24 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         actor_ids=frozenset(actors),
         actor_counties=frozenset(actor_counties),
     )
+    user._portal_grants = grants
     user._portal_scope = scope
     return scope
 
 
+def grants_for(user: AbstractBaseUser | AnonymousUser | None) -> list:
+    """The user's grants with their county, municipality (and its county) and actor, read by
+    ``scope_for`` in its one query."""
+    if scope_for(user) is ANONYMOUS_SCOPE:
+        return []
+    return user._portal_grants
+
+
 def forget_scope(user: Any) -> None:
     """Drop the cached scope, after the user's grants changed."""
-    if hasattr(user, "_portal_scope"):
-        del user._portal_scope
+    for attr in ("_portal_scope", "_portal_grants"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -129,6 +141,14 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> ScopedQuerySet:
         return self._scoped(user, self.visible_q)
 
+    def with_editable(self, user: Any) -> ScopedQuerySet:
+        """Each row annotated with ``portal_editable``: whether it is in ``editable_by(user)``."""
+        scope = scope_for(user)
+        if scope.national or not scope.authenticated:
+            return self.annotate(portal_editable=Value(scope.national, output_field=BooleanField()))
+        editable = self.visible_q(scope) & self.editable_q(scope)
+        return self.annotate(portal_editable=ExpressionWrapper(editable, output_field=BooleanField()))
+
     def editable_by(self, user: Any) -> ScopedQuerySet:
         return self._scoped(user, lambda scope: self.visible_q(scope) & self.editable_q(scope))
 
@@ -151,11 +171,34 @@ class NationalOrCountyQuerySet(ScopedQuerySet):
         return self.filter(Q(county__isnull=True) | Q(county_id=county_id))
 
 
+_IN_SCOPE_CACHE = "_portal_in_scope"
+
+
+def in_scope(user: Any, obj: Any, method: str) -> bool:
+    """Whether ``obj`` is in ``type(obj).objects.<method>(user)`` (``visible_to``, ``editable_by`` ...).
+
+    The answer is remembered on the object, so a page that asks several permissions of one
+    object queries each scope once.
+    """
+    if obj is None:
+        return False
+    cache = obj.__dict__.setdefault(_IN_SCOPE_CACHE, {})
+    key = (user.pk, method)
+    if key not in cache:
+        queryset = getattr(type(obj)._default_manager, method)(user)
+        cache[key] = queryset.filter(pk=obj.pk).exists()
+    return cache[key]
+
+
 def get_for_user(user: Any, queryset: Any, *, perm: str | None = None, **lookup: Any) -> Any:
     """Fetch one object through the user's scope: 404 outside it, 403 without ``perm``."""
     if isinstance(queryset, type) and issubclass(queryset, models.Model):
         queryset = queryset._default_manager.all()
-    obj = get_object_or_404(queryset.visible_to(user), **lookup)
+    obj = get_object_or_404(queryset.visible_to(user).with_editable(user), **lookup)
+    # Fetched through visible_to, with whether it is editable: the permissions built on them need not ask again.
+    known = obj.__dict__.setdefault(_IN_SCOPE_CACHE, {})
+    known[user.pk, "visible_to"] = True
+    known[user.pk, "editable_by"] = obj.portal_editable
     if perm is not None and not user.has_perm(perm, obj):
         raise PermissionDenied
     return obj

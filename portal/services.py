@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from actions.models import Actor
 from municipalities.models import County, Municipality
 from portal.models import ROLE_SCOPE_FIELDS, Grant, Role, User
-from portal.scoping import forget_scope
+from portal.scoping import forget_scope, grants_for
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def create_user_with_role(
 
 def describe_scope(user: User) -> list[str]:
     """The user's grants as readable sentence fragments, for the header and start page."""
-    return [grant.describe() for grant in user.grants.select_related("county", "municipality", "actor")]
+    return [grant.describe() for grant in grants_for(user)]
 
 
 def send_password_reset_email(user: User, *, domain: str, use_https: bool, language: str) -> None:

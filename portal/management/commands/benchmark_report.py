@@ -5,17 +5,21 @@
 
 Each run builds a new report row (queued, no requester: the quarterly report) with the same
 service the worker calls, so the figures are the worker's minus the broker. The query counts
-come from ``CaptureQueriesContext``, which counts with DEBUG off as well.
+come from ``CaptureQueriesContext``, which counts with DEBUG off as well. The peak memory is the
+process's peak resident set during the run (Linux: the peak is reset before each run through
+``/proc/self/clear_refs``; elsewhere it is the process's peak so far).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import resource
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -39,6 +43,7 @@ class Run:
     build_queries: int
     pages: int
     size: int
+    peak_rss: int  # bytes
 
     @property
     def gather_share(self) -> float:
@@ -46,15 +51,30 @@ class Run:
 
 
 COLUMNS = f"{'run':>6} {'gather s':>9} {'queries':>8} {'HTML s':>7} {'PDF s':>7} {'total s':>8} {'all queries':>12} "
-COLUMNS += f"{'pages':>6} {'size KiB':>8} {'gather %':>9}"
+COLUMNS += f"{'pages':>6} {'size KiB':>8} {'gather %':>9} {'peak MiB':>9}"
 
 
 def _line(label: str, run: Run) -> str:
     return (
         f"{label:>6} {run.gather_seconds:9.3f} {run.gather_queries:8d} {run.html_seconds:7.3f} {run.pdf_seconds:7.3f} "
         f"{run.total_seconds:8.3f} {run.build_queries:12d} {run.pages:6d} {run.size / 1024:8.1f} "
-        f"{100 * run.gather_share:8.1f}%"
+        f"{100 * run.gather_share:8.1f}% {run.peak_rss / 2**20:9.1f}"
     )
+
+
+def _reset_peak_rss() -> None:
+    """Linux: writing 5 to clear_refs resets the process's peak resident set (VmHWM)."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def _peak_rss() -> int:
+    """The process's peak resident set in bytes (VmHWM on Linux, else getrusage's maximum)."""
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _median(runs: list[Run]) -> Run:
@@ -70,6 +90,7 @@ def _median(runs: list[Run]) -> Run:
         build_queries=round(middle("build_queries")),
         pages=round(middle("pages")),
         size=round(middle("size")),
+        peak_rss=round(middle("peak_rss")),
     )
 
 
@@ -117,6 +138,7 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", help="SCB municipality code for --kind municipality, e.g. 1293")
         parser.add_argument("--runs", type=int, default=5, help="How many reports to build (default 5)")
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark's report rows and PDF files")
+        parser.add_argument("--json", action="store_true", help="End with one line of JSON: the medians (make bench)")
 
     def handle(self, *args, **options):
         county = County.objects.filter(code=options["county"]).first()
@@ -160,6 +182,8 @@ class Command(BaseCommand):
         )
         if options["keep"]:
             self.stdout.write("Kept: " + ", ".join(f"report {r.pk} ({r.file.name})" for r in reports))
+        if options["json"]:
+            self.stdout.write(json.dumps({**asdict(median), "runs": len(runs)}))
 
     def _build(self, reports: list[Report]) -> list[Run]:
         """Build the reports newest first, so that none sees another as its "previous report".
@@ -170,6 +194,7 @@ class Command(BaseCommand):
         runs = []
         with _no_steering_group_email(), _quiet_weasyprint():
             for number, report in enumerate(reversed(reports), start=1):
+                _reset_peak_rss()
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
                     times = services.build_report(report.pk)
@@ -186,6 +211,7 @@ class Command(BaseCommand):
                     build_queries=len(queries),
                     pages=times.pages,
                     size=times.size,
+                    peak_rss=_peak_rss(),
                 )
                 runs.append(run)
                 self.stdout.write(_line(str(number), run))

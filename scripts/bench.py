@@ -1,0 +1,581 @@
+"""`make bench`: the portal's pages, throughput and county report at national scale 1 and 10.
+
+For each scale the script
+
+1. uses a database of its own, ``trygghetsportalen_bench_s<scale>`` on the PostgreSQL server of
+   ``DATABASE_URL``, filled by ``generate_scale_data --scale <scale>`` (all 21 counties). A
+   database that already holds complete generated data of that scale is reused (scale 10 takes
+   some ten minutes to generate on two cores); ``--fresh`` drops and regenerates it;
+2. runs the portal as in production (``Dockerfile``: gunicorn, 3 workers, ``DJANGO_ENV=production``,
+   ``DEBUG=false``, collected static files) on a free loopback port, with ``BENCH_SERVER_TIMING=1``
+   (portal/bench.py): each response carries its time in Django and its SQL query count;
+3. signs in through the real login form as the generated users of every role in Skåne
+   (``manage.py benchmark_targets`` gives them a random password) and requests every page kind
+   ``--warmup`` times, then ``--requests`` times (fewer when a page is slow), one at a time;
+4. measures throughput at a fixed concurrency with locust (headless, ``--users`` users,
+   ``--seconds`` each) against the county coordinator's dashboard and, on the same server,
+   against a bare template view;
+5. times the county report (``manage.py benchmark_report``) at the scale.
+
+The requests reach gunicorn over plain HTTP as the TLS proxy in front of it would: with
+``X-Forwarded-Proto: https`` (``SECURE_PROXY_SSL_HEADER``), so the production settings stay as
+shipped. Results are printed and written between the markers in ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+import requests
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DOCS = BASE_DIR / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+COUNTY = "12"
+BARE_PATH = "/bench/bare/"
+WORKERS = ("--workers", "3", "--timeout", "120")  # the Dockerfile's 3 sync workers
+# Issue 8's targets.
+MAX_QUERIES, MAX_P95_MS, MIN_THROUGHPUT_RATIO = 15, 50.0, 0.5
+MAX_REPORT_SECONDS = {1.0: 3.0, 10.0: 6.0}
+PAGE_SECONDS = 15.0  # measuring one page stops after this long (at least MIN_SAMPLES requests)
+MIN_SAMPLES = 5
+STATIC_ROOT = Path(tempfile.gettempdir()) / "trygghetsportalen-bench-static"
+TIMING = re.compile(r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+) queries"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+# --- Databases ------------------------------------------------------------------------------------
+
+
+def database_url(name: str) -> str:
+    base = urlparse(os.environ.get("DATABASE_URL") or "postgres://postgres:postgres@127.0.0.1:5432/postgres")
+    return urlunparse(base._replace(path=f"/{name}"))
+
+
+def admin_connection() -> psycopg.Connection:
+    return psycopg.connect(database_url("postgres"), autocommit=True)
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def complete(name: str, scale: float) -> bool:
+    """Whether the database holds generated data of this scale: every plan with its measures."""
+    expected = max(1, round(10 * scale))
+    try:
+        with psycopg.connect(database_url(name)) as conn:
+            rows = conn.execute(
+                "SELECT count(*), min(n), max(n) FROM (SELECT count(m.id) AS n FROM actions_actionplan p "
+                "LEFT JOIN actions_measure m ON m.plan_id = p.id WHERE p.title LIKE '[gen]%%' GROUP BY p.id) t"
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    return rows == (21, expected, expected)
+
+
+def prepare_database(scale: float, base_env: dict[str, str], *, fresh: bool) -> tuple[str, float | None]:
+    """The scale's database, migrated and generated; returns its URL and the generation's seconds."""
+    name = f"trygghetsportalen_bench_s{scale:g}".replace(".", "_")
+    url = database_url(name)
+    env = {**base_env, "DATABASE_URL": url}
+    if not fresh and complete(name, scale):
+        manage(env, "migrate", "--noinput", "-v", "0")
+        log(f"scale {scale:g}: reusing database {name} (--fresh regenerates it)")
+        return url, None
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    manage(env, "migrate", "--noinput", "-v", "0")
+    log(f"scale {scale:g}: generating data into {name} (load {load()})")
+    started = time.monotonic()
+    manage(env, "generate_scale_data", "--scale", f"{scale:g}")
+    seconds = time.monotonic() - started
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    log(f"scale {scale:g}: generated in {seconds:.0f} s")
+    return url, seconds
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """What the production image does at build time (manifest, compressed copies), kept between runs.
+
+    Collecting takes a minute or two on two CPUs; it is done again when a static source is newer.
+    """
+    manifest = STATIC_ROOT / "staticfiles.json"
+    sources = [BASE_DIR / "static", BASE_DIR / "package-lock.json", BASE_DIR / "node_modules" / ".installed"]
+    newest = max(
+        (f.stat().st_mtime for src in sources if src.exists() for f in [src, *src.rglob("*")] if f.is_file()),
+        default=0,
+    )
+    if manifest.exists() and manifest.stat().st_mtime > newest:
+        log(f"static files: reusing {STATIC_ROOT}")
+        return
+    log(f"static files: collecting into {STATIC_ROOT} as the production image does")
+    manage({**env, "DATABASE_URL": "sqlite:///:memory:"}, "collectstatic", "--noinput", "--clear", "-v", "0")
+
+
+# --- The server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(folder: Path) -> dict[str, str]:
+    """Production settings as shipped; only the host, a random key and the API rate limits are the bench's."""
+    return {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(STATIC_ROOT),
+        "MEDIA_ROOT": str(folder / "media"),
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        # The same client asks the API hundreds of times a minute.
+        "API_RATE_TOKEN": "1000000/hour",
+        "API_RATE_ANONYMOUS": "1000000/hour",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+class Server:
+    """gunicorn as the Dockerfile starts it (3 sync workers), on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(folder / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{self.port}", *WORKERS],
+            cwd=BASE_DIR,
+            env={**env, "BENCH_SERVER_TIMING": "1"},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if client(self.url).get(self.url + "/accounts/login/", timeout=15).status_code == 200:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.5)
+        self.stop()
+        sys.exit(f"gunicorn did not start; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def client(base_url: str) -> requests.Session:
+    """A session that talks to gunicorn as the TLS proxy does."""
+    session = requests.Session()
+    session.headers.update({"X-Forwarded-Proto": "https", "Accept-Language": "sv"})
+    session.headers["Origin"] = base_url.replace("http://", "https://", 1)
+    return session
+
+
+def keep_cookies(session: requests.Session) -> None:
+    """The secure cookies travel over the loopback hop between the proxy and gunicorn, so send them over http."""
+    for cookie in session.cookies:
+        cookie.secure = False
+
+
+def signed_in(base_url: str, username: str, password: str) -> requests.Session:
+    session = client(base_url)
+    page = session.get(base_url + "/accounts/login/")
+    keep_cookies(session)
+    token = CSRF.search(page.text)
+    if not token:
+        sys.exit("No CSRF token on the login page")
+    response = session.post(
+        base_url + "/accounts/login/",
+        data={"csrfmiddlewaretoken": token[1], "username": username, "password": password},
+        headers={"Referer": session.headers["Origin"] + "/accounts/login/"},
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        sys.exit(f"Signing in as {username} failed: {response.status_code}")
+    keep_cookies(session)
+    return session
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    kind: str
+    role: str
+    path: str
+    status: int = 0
+    app_ms: list[float] = field(default_factory=list)
+    db_ms: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    client_ms: list[float] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.app_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.app_ms, 95)
+
+    @property
+    def query_count(self) -> str:
+        low, high = min(self.queries, default=0), max(self.queries, default=0)
+        return str(high) if low == high else f"{low}–{high}"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))]
+
+
+def measure_page(session: requests.Session, base_url: str, page: dict, *, warmup: int, count: int) -> PageResult:
+    result = PageResult(page["kind"], page["role"], page["path"])
+    url = base_url + page["path"]
+    for _ in range(warmup):
+        result.status = session.get(url, allow_redirects=False).status_code
+    started = time.monotonic()
+    for _ in range(count):
+        before = time.perf_counter()
+        response = session.get(url, allow_redirects=False)
+        result.client_ms.append(1000 * (time.perf_counter() - before))
+        result.status = response.status_code
+        timing = TIMING.search(response.headers.get("Server-Timing", ""))
+        if response.status_code != 200 or not timing:
+            break
+        result.app_ms.append(float(timing[1]))
+        result.db_ms.append(float(timing[2]))
+        result.queries.append(int(timing[3]))
+        if time.monotonic() - started > PAGE_SECONDS and len(result.app_ms) >= MIN_SAMPLES:
+            break
+    return result
+
+
+def measure_pages(base_url: str, targets: dict, password: str, *, warmup: int, count: int) -> list[PageResult]:
+    sessions = {role: signed_in(base_url, username, password) for role, username in targets["users"].items()}
+    sessions["anonymous"] = client(base_url)
+    sessions["token"] = client(base_url)
+    sessions["token"].headers["Authorization"] = f"Token {targets['token']}"
+    results = []
+    for page in targets["pages"]:
+        result = measure_page(sessions[page["role"]], base_url, page, warmup=warmup, count=count)
+        log(
+            f"  {result.kind:<34} {result.status} queries {result.query_count:>5}  "
+            f"p50 {result.p50:7.1f} ms  p95 {result.p95:7.1f} ms  (n={len(result.app_ms)})"
+        )
+        results.append(result)
+    return results
+
+
+# --- Throughput -----------------------------------------------------------------------------------
+
+
+def throughput(base_url: str, path: str, cookie: str, folder: Path, *, users: int, seconds: int) -> dict:
+    """locust, headless, ``users`` users each sending the next request as soon as the last one is answered."""
+    prefix = folder / f"locust-{path.strip('/').replace('/', '-') or 'home'}-{time.monotonic_ns()}"
+    env = {**os.environ, "BENCH_PATH": path, "BENCH_COOKIE": cookie}
+    subprocess.run(
+        [
+            *(str(Path(PYTHON).parent / "locust"), "-f", str(BASE_DIR / "scripts" / "bench_locustfile.py")),
+            *("--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", base_url),
+            *("--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        row = next(r for r in csv.DictReader(stats) if r["Name"] == "Aggregated")
+    return {
+        "path": path,
+        "rps": float(row["Requests/s"]),
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+    }
+
+
+# --- The report -----------------------------------------------------------------------------------
+
+
+def report(env: dict[str, str], runs: int) -> dict:
+    out = manage(env, "benchmark_report", "--county", COUNTY, "--runs", str(runs), "--json")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- Output ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    with admin_connection() as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GiB RAM, Linux {platform.release()}; "
+        f"Python {platform.python_version()}, PostgreSQL {pg} on the same machine"
+    )
+
+
+def ms(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.1f}"  # NaN: no sample
+
+
+def markdown(results: dict, args: argparse.Namespace) -> str:
+    scales = list(results["scales"])
+    lines = [
+        BEGIN,
+        "",
+        f"Measured {results['date']} by `make bench` ({results['minutes']:.1f} min). {results['machine']}.",
+        f"Load average (1/5/15 min) at the start {results['load_start']}, at the end {results['load_end']}: "
+        "the machine is shared, so single figures vary.",
+        "",
+        "### Pages: server time and SQL queries",
+        "",
+        f"Server time is Django's, from the first middleware in to the response (`Server-Timing`), "
+        f"{args.warmup} warm-up requests and then up to {args.requests} (fewer when a page takes long: at least "
+        f"{MIN_SAMPLES}), one at a time, as the generated users of Skåne (county {COUNTY}). Exports are "
+        "drawn in full inside that time. Targets: at most "
+        f"{MAX_QUERIES} queries, the same at both scales, p95 at most {MAX_P95_MS:.0f} ms at the largest scale.",
+        "",
+    ]
+    head = "| page | role |" + "".join(f" queries s{s} | p50 ms s{s} | p95 ms s{s} |" for s in scales) + " targets |"
+    lines += [head, "| --- | --- |" + " ---: | ---: | ---: |" * len(scales) + " --- |"]
+    by_scale = {s: {r["kind"]: r for r in results["scales"][s]["pages"]} for s in scales}
+    for kind, first in by_scale[scales[0]].items():
+        row = f"| {kind} | {first['role'].replace('_', ' ')} |"
+        for s in scales:
+            r = by_scale[s].get(kind)
+            row += f" {r['queries']} | {ms(r['p50'])} | {ms(r['p95'])} |" if r else " – | – | – |"
+        lines.append(row + f" {'; '.join(results['misses'].get(kind, [])) or 'hold'} |")
+    lines += [
+        "",
+        "### Throughput: county dashboard against a bare template view",
+        "",
+        f"locust, headless, {args.users} users without pauses, {args.seconds} s each, on the same machine as "
+        "gunicorn (3 sync workers), so locust takes part of the two CPUs. The bare view renders a small "
+        "template and touches neither the database nor the session. Target: the dashboard at least "
+        f"{MIN_THROUGHPUT_RATIO:.0%} of the bare view.",
+        "",
+        "| scale | dashboard req/s | p50 / p95 ms | bare view req/s | p50 / p95 ms | ratio | failures |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in scales:
+        t = results["scales"][s]["throughput"]
+        d, b = t["dashboard"], t["bare"]
+        lines.append(
+            f"| {s} | {d['rps']:.1f} | {d['p50']:.0f} / {d['p95']:.0f} | {b['rps']:.1f} | {b['p50']:.0f} / "
+            f"{b['p95']:.0f} | {t['ratio']:.2f} | {d['failures'] + b['failures']} |"
+        )
+    lines += [
+        "",
+        "### County report (Skåne)",
+        "",
+        f"`benchmark_report --county {COUNTY} --runs {args.report_runs}`, medians. Peak memory is the process's "
+        "peak resident set during a run. Targets: "
+        + ", ".join(f"at most {v:g} s at scale {k:g}" for k, v in MAX_REPORT_SECONDS.items())
+        + ".",
+        "",
+        "| scale | gather s | queries (all) | HTML s | PDF s | total s | pages | size KiB | peak MiB | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for s in scales:
+        r = results["scales"][s]["report"]
+        lines.append(
+            f"| {s} | {r['gather_seconds']:.3f} | {r['gather_queries']} ({r['build_queries']}) | "
+            f"{r['html_seconds']:.3f} | {r['pdf_seconds']:.3f} | {r['total_seconds']:.3f} | {r['pages']} | "
+            f"{r['size'] / 1024:.0f} | {r['peak_rss'] / 2**20:.0f} | {r['verdict']} |"
+        )
+    generated = [f"scale {s}: {results['scales'][s]['generated']}" for s in scales]
+    lines += ["", "Data generation: " + "; ".join(generated) + ".", "", END]
+    return "\n".join(lines)
+
+
+def write_docs(section: str) -> None:
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## `make bench`: latest figures\n\n" + section + "\n"
+    DOCS.write_text(text)
+
+
+def verdicts(results: dict) -> dict[str, list[str]]:
+    """Each page's missed targets, in words; also sets the report's and the throughput's verdicts."""
+    scales = list(results["scales"])
+    misses: dict[str, list[str]] = {}
+    largest = scales[-1]
+    counts: dict[str, set[str]] = {}
+    for s in scales:
+        for page in results["scales"][s]["pages"]:
+            kind = page["kind"]
+            counts.setdefault(kind, set()).add(page["queries"])
+            if page["status"] != 200:
+                misses.setdefault(kind, []).append(f"status {page['status']} at s{s}")
+            if page["max_queries"] > MAX_QUERIES:
+                misses.setdefault(kind, []).append(f"**{page['max_queries']} queries at s{s}**")
+            if s == largest and page["p95"] > MAX_P95_MS:
+                misses.setdefault(kind, []).append(f"**p95 {page['p95']:.0f} ms**")
+    for kind, seen in counts.items():
+        if len(seen) > 1:
+            misses.setdefault(kind, []).append("**count differs between scales**")
+    for s in scales:
+        r = results["scales"][s]["report"]
+        limit = MAX_REPORT_SECONDS.get(float(s))
+        r["verdict"] = "–" if limit is None else ("holds" if r["total_seconds"] <= limit else "**missed**")
+    return misses
+
+
+# --- Main -----------------------------------------------------------------------------------------
+
+
+def bench_scale(scale: float, args: argparse.Namespace, base_env: dict, password: str, folder: Path) -> dict:
+    """One scale: its database, the pages, the throughput and the county report."""
+    label = f"{scale:g}"
+    url, generated = prepare_database(scale, base_env, fresh=args.fresh)
+    env = {**base_env, "DATABASE_URL": url, "BENCH_PASSWORD": password}
+    targets = json.loads(manage(env, "benchmark_targets", "--county", COUNTY).strip().splitlines()[-1])
+    if args.pages:
+        targets["pages"] = [p for p in targets["pages"] if args.pages in p["kind"]]
+    entry: dict = {"generated": "reused" if generated is None else f"{generated:.0f} s"}
+    server = Server(env, folder)
+    try:
+        log(f"scale {label}: {len(targets['pages'])} pages at {server.url} (load {load()})")
+        pages = measure_pages(server.url, targets, password, warmup=args.warmup, count=args.requests)
+        entry["pages"] = [
+            {
+                "kind": p.kind,
+                "role": p.role,
+                "path": p.path,
+                "status": p.status,
+                "queries": p.query_count,
+                "max_queries": max(p.queries, default=0),
+                "p50": p.p50,
+                "p95": p.p95,
+                "n": len(p.app_ms),
+            }
+            for p in pages
+        ]
+        if not args.pages:
+            log(f"scale {label}: throughput, {args.users} users × {args.seconds} s (load {load()})")
+            coordinator = signed_in(server.url, targets["users"]["county_coordinator"], password)
+            cookie = "; ".join(f"{c.name}={c.value}" for c in coordinator.cookies)
+            run = {"users": args.users, "seconds": args.seconds}
+            dashboard = throughput(server.url, "/", cookie, folder, **run)
+            bare = throughput(server.url, BARE_PATH, cookie, folder, **run)
+            ratio = dashboard["rps"] / bare["rps"] if bare["rps"] else 0.0
+            entry["throughput"] = {"dashboard": dashboard, "bare": bare, "ratio": ratio}
+            log(f"  dashboard {dashboard['rps']:.1f} req/s, bare {bare['rps']:.1f} req/s: ratio {ratio:.2f}")
+    finally:
+        server.stop()
+    if not args.pages:
+        log(f"scale {label}: county report × {args.report_runs} (load {load()})")
+        r = entry["report"] = report(env, args.report_runs)
+        log(
+            f"  gather {r['gather_seconds']:.3f} s, HTML {r['html_seconds']:.3f} s, PDF {r['pdf_seconds']:.3f} s, "
+            f"total {r['total_seconds']:.3f} s, {r['pages']} pages, peak {r['peak_rss'] / 2**20:.0f} MiB"
+        )
+    return entry
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0])
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per page (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page (default 3)")
+    parser.add_argument("--users", type=int, default=20, help="locust users (default 20)")
+    parser.add_argument("--seconds", type=int, default=20, help="seconds per locust run (default 20)")
+    parser.add_argument("--report-runs", type=int, default=3, help="county reports per scale (default 3)")
+    parser.add_argument("--pages", help="only page kinds containing this text (no docs are written)")
+    parser.add_argument("--fresh", action="store_true", help="regenerate the databases even if complete")
+    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    results: dict = {"date": time.strftime("%Y-%m-%d"), "load_start": load(), "scales": {}}
+    results["machine"] = machine()
+    password = secrets.token_urlsafe(24)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        folder = Path(tmp)
+        base_env = production_env(folder)
+        collect_static(base_env)
+        for scale in args.scales:
+            results["scales"][f"{scale:g}"] = bench_scale(scale, args, base_env, password, folder)
+    results["load_end"] = load()
+    results["minutes"] = (time.monotonic() - started) / 60
+    raw = Path(tempfile.gettempdir()) / "trygghetsportalen-bench.json"
+    raw.write_text(json.dumps(results, indent=1))
+    log(f"raw figures in {raw}")
+    if args.pages:
+        return
+    results["misses"] = verdicts(results)
+    section = markdown(results, args)
+    print(section)
+    if not args.no_docs:
+        write_docs(section)
+        log(f"wrote {DOCS.relative_to(BASE_DIR)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,521 @@
+"""Every page's query count at two data sizes (issue 8, "National scale").
+
+The same pages are requested twice: once with a small data set (two counties of three
+municipalities each, generated at a small scale) and once with a large one (all 21 counties
+and 290 municipalities, the same two counties generated at full scale, four times as many of
+everything the generator does not make). Each page must answer 200 with at most
+``BUDGET`` queries, the same number at both sizes, and show more at the larger size, so the
+comparison means something.
+
+Each data size is built once for the whole module, inside a transaction that is rolled back,
+and every page is measured in it; the test cases then read the measurements. Every GET URL
+of the site is either in ``PAGES`` or in ``EXCLUDED`` with the reason, so a page added later
+without a case fails ``test_every_get_page_is_measured``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from actions.models import (
+    ActionPlan,
+    Actor,
+    ActorRole,
+    MeasureActor,
+    PlanStatus,
+    ProgressStatus,
+    SupportActivity,
+    WorkingGroupMember,
+)
+from agreements.models import (
+    Assessment,
+    CitizenPledge,
+    CommitmentStatus,
+    Deliverable,
+    FocusArea,
+    FollowUp,
+    FollowUpItem,
+    PledgeStatus,
+    Problem,
+    Signatory,
+)
+from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, Municipality
+from municipalities.services import DATA_DIR, load_reference_data
+from portal.api.authentication import issue_token
+from portal.models import Grant, Report, ReportKind, ReportStatus, Role, User
+from portal.scale import MARK, generate
+from tests.factories import compliance_document
+
+BUDGET = 15
+# Pages allowed above BUDGET, with the count they must not pass (none now: every page is within it).
+OVER_BUDGET: dict[str, int] = {}
+OWN, FOREIGN = "12", "01"  # Skåne, the county every page is about; Stockholm, whose data no one of Skåne sees
+SEARCH = "trygghet"
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    scale: float  # the generator's scale for the two counties
+    municipalities_per_county: int | None  # None: all of SCB's 290, in all 21 counties
+    extra: int  # how many of each thing the generator does not make (reports, signatories ...)
+
+
+SIZES = (Size("small", 0.3, 3, 1), Size("large", 1.0, None, 4))
+
+
+@dataclass
+class Data:
+    """The objects the pages are about, and a user per role, in one data size."""
+
+    county: County
+    municipality: Municipality
+    plan: ActionPlan
+    measure: object
+    actor: Actor
+    activity: SupportActivity
+    agreement: object
+    pledge: CitizenPledge
+    county_report: Report
+    document: object
+    users: dict[str, User]
+    token: str
+    reset: dict[str, str]
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    user: str  # a role, or "anonymous"
+    kwargs: Callable[[Data], dict] | None = None
+    query: str = ""
+    # False where the page shows the same however much data there is (a sign-in form, one report's
+    # status): the count is still asserted at both sizes, but the page cannot show more.
+    grows: bool = True
+    token: bool = False  # API: authenticate with the coordinator's token
+    follow: bool = False
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.name + (f"[{self.label}]" if self.label else "")
+
+
+def county(data):
+    return {"code": data.county.code}
+
+
+def municipality(data):
+    return {"code": data.municipality.code}
+
+
+def pk(attr: str) -> Callable[[Data], dict]:
+    def kwargs(data):
+        obj = data
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+        return {"pk": obj.pk}
+
+    return kwargs
+
+
+def first(attr: str) -> Callable[[Data], dict]:
+    """The first row of a relation of the data, e.g. ``measure.milestones``."""
+
+    def kwargs(data):
+        owner, relation = attr.rsplit(".", 1)
+        obj = data
+        for part in owner.split("."):
+            obj = getattr(obj, part)
+        return {"pk": getattr(obj, relation).order_by("pk").first().pk}
+
+    return kwargs
+
+
+COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN = (r.value for r in Role)
+ANONYMOUS = "anonymous"
+
+
+def exports(name: str, user: str, kwargs) -> list[Page]:
+    """The page and its CSV and Excel exports."""
+    return [
+        Page(name, user, kwargs),
+        Page(name, user, kwargs, query="format=csv", label="csv"),
+        Page(name, user, kwargs, query="format=xlsx", label="xlsx"),
+    ]
+
+
+def api(basename: str, detail: Callable[[Data], dict], *, grows: tuple[str, ...] = ("public", "token", "detail")):
+    """The public list, the list and one object with the coordinator's token; ``grows`` names the
+    requests that show more at the larger size."""
+    return [
+        Page(f"api:{basename}-list", ANONYMOUS, label="public", grows="public" in grows),
+        Page(f"api:{basename}-list", COORDINATOR, token=True, label="token", grows="token" in grows),
+        Page(f"api:{basename}-detail", COORDINATOR, detail, token=True, grows="detail" in grows),
+    ]
+
+
+PAGES: list[Page] = [
+    # Dashboards, one per role.
+    *(Page("portal:home", role, label=role) for role in (COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN)),
+    Page("portal:search", COORDINATOR, query=f"q={SEARCH}"),
+    # Reports.
+    Page("portal:county_reports", COORDINATOR, county),
+    Page("portal:municipality_reports", OFFICER, municipality),
+    Page("portal:report_detail", COORDINATOR, pk("county_report"), grows=False),
+    Page("portal:report_status", COORDINATOR, pk("county_report"), grows=False),
+    # Accounts: forms and notices that show no data.
+    Page("login", ANONYMOUS, grows=False),
+    Page("password_change", COORDINATOR, grows=False),
+    Page("password_change_done", COORDINATOR, grows=False),
+    Page("password_reset", ANONYMOUS, grows=False),
+    Page("password_reset_done", ANONYMOUS, grows=False),
+    Page("password_reset_confirm", ANONYMOUS, lambda data: data.reset, follow=True, grows=False),
+    Page("password_reset_complete", ANONYMOUS, grows=False),
+    # Counties and municipalities.
+    Page("municipalities:county_list", ADMIN),
+    *exports("municipalities:county_detail", COORDINATOR, county),
+    Page("municipalities:municipality_detail", OFFICER, municipality),
+    Page("municipalities:municipality_edit", OFFICER, municipality, grows=False),
+    Page("municipalities:council_members_edit", OFFICER, municipality),
+    Page("municipalities:coordinators_edit", OFFICER, municipality),
+    Page("municipalities:key_figures_edit", OFFICER, municipality),
+    Page(
+        "municipalities:compliance_edit",
+        OFFICER,
+        lambda data: {"code": data.municipality.code, "obligation": "situation_analysis"},
+    ),
+    Page("municipalities:compliance_document_delete", OFFICER, pk("document"), grows=False),
+    Page("municipalities:key_figures_import", COORDINATOR, grows=False),
+    # Action plans.
+    Page("actions:plan_list", COORDINATOR, county),
+    Page("actions:plan_create", COORDINATOR, county),
+    *exports("actions:support_activity_list", COORDINATOR, county),
+    Page("actions:support_activity_create", COORDINATOR, county),
+    Page("actions:status_list", COORDINATOR, county),
+    *exports("actions:plan_detail", COORDINATOR, pk("plan")),
+    Page("actions:plan_edit", COORDINATOR, pk("plan")),
+    Page("actions:measure_create", COORDINATOR, pk("plan")),
+    Page("actions:measure_detail", COORDINATOR, pk("measure")),
+    Page("actions:measure_edit", COORDINATOR, pk("measure")),
+    Page("actions:measure_actors_edit", COORDINATOR, pk("measure")),
+    Page("actions:working_group_edit", COORDINATOR, pk("measure")),
+    Page("actions:milestones_edit", COORDINATOR, pk("measure")),
+    Page("actions:progress_update_create", COORDINATOR, pk("measure")),
+    Page("actions:indicator_create", COORDINATOR, pk("measure"), grows=False),
+    Page("actions:milestone_done", COORDINATOR, first("measure.milestones"), grows=False),
+    Page("actions:indicator_edit", COORDINATOR, first("measure.indicators")),
+    Page("actions:actor_detail", ACTOR, pk("actor")),
+    Page("actions:support_activity_edit", COORDINATOR, pk("activity")),
+    # Agreements and pledges.
+    *exports("agreements:county_overview", COORDINATOR, county),
+    Page("agreements:focus_areas", COORDINATOR, county),
+    *exports("agreements:pledge_list", COORDINATOR, county),
+    *exports("agreements:follow_up_list", COORDINATOR, county),
+    *exports("agreements:review_list", COORDINATOR, county),
+    Page("agreements:municipality_agreements", OFFICER, municipality),
+    Page("agreements:agreement_create", OFFICER, municipality),
+    Page("agreements:pledge_create", OFFICER, municipality),
+    Page("agreements:agreement_detail", OFFICER, pk("agreement")),
+    Page("agreements:agreement_edit", OFFICER, pk("agreement")),
+    Page("agreements:signatories_edit", OFFICER, pk("agreement")),
+    Page("agreements:problems_edit", OFFICER, pk("agreement")),
+    Page("agreements:deliverables_edit", OFFICER, pk("agreement")),
+    Page("agreements:agreement_follow_up", OFFICER, pk("agreement")),
+    Page("agreements:agreement_review", COORDINATOR, pk("agreement"), grows=False),
+    Page("agreements:pledge_detail", OFFICER, pk("pledge")),
+    Page("agreements:pledge_edit", OFFICER, pk("pledge")),
+    Page("agreements:pledge_print", OFFICER, pk("pledge")),
+    Page("agreements:commitments_edit", OFFICER, pk("pledge")),
+    Page("agreements:pledge_follow_up", OFFICER, pk("pledge")),
+    Page("agreements:pledge_review", COORDINATOR, pk("pledge"), grows=False),
+    # The API.
+    # A coordinator's token reads one county; a county, a municipality and an agreement are
+    # served without their parts, so one of them is the same size at both sizes.
+    *api("county", lambda data: {"code": data.county.code}, grows=("public",)),
+    *api("municipality", lambda data: {"code": data.municipality.code}, grows=("public", "token")),
+    *api("plan", lambda data: {"id": data.plan.pk}),
+    *api("pledge", lambda data: {"id": data.pledge.pk}),
+    *api("agreement", lambda data: {"id": data.agreement.pk}, grows=("public", "token")),
+    Page("api:tokens", COORDINATOR),
+    Page("api:schema", ANONYMOUS, grows=False),
+    Page("api:docs", ANONYMOUS, grows=False),
+]
+
+# URL names that are not pages to measure, and why.
+EXCLUDED = {
+    # POST only: a GET is refused (405) or only redirects.
+    "logout": "POST only",
+    "set_language": "POST from the language switch; a GET only redirects back",
+    "portal:report_retry": "POST only",
+    "api:token_revoke": "POST only",
+    # File downloads: the file fetched through its owner, a fixed few queries and no page.
+    "portal:report_file": "file download",
+    "municipalities:compliance_document": "file download",
+    "actions:plan_document": "file download",
+    "agreements:agreement_document": "file download",
+}
+# Django's own admin site: its pages are Django's, not the portal's.
+EXCLUDED_NAMESPACES = ("admin:",)
+
+
+# --- Building a data size -------------------------------------------------------------------------
+
+
+def reference_data(size: Size, tmp: Path) -> None:
+    """SCB's counties and municipalities: all of them, or the first few of the two counties."""
+    if size.municipalities_per_county is None:
+        load_reference_data()
+        return
+    lines = (DATA_DIR / "counties.csv").read_text(encoding="utf-8").splitlines()
+    (tmp / "counties.csv").write_text(
+        "\n".join([lines[0], *(line for line in lines[1:] if line.split(",")[0] in (OWN, FOREIGN))]), encoding="utf-8"
+    )
+    lines = (DATA_DIR / "municipalities.csv").read_text(encoding="utf-8").splitlines()
+    kept = []
+    for code in (OWN, FOREIGN):
+        kept += [line for line in lines[1:] if line.rsplit(",", 1)[1] == code][: size.municipalities_per_county]
+    (tmp / "municipalities.csv").write_text("\n".join([lines[0], *kept]), encoding="utf-8")
+    load_reference_data(tmp)
+
+
+def build(size: Size, tmp: Path) -> Data:
+    reference_data(size, tmp)
+    generate(scale=size.scale, seed=1, counties=[OWN, FOREIGN])
+    k = size.extra
+    own = County.objects.get(code=OWN)
+    plan = ActionPlan.objects.get(county=own, title__startswith=MARK)
+    measure = plan.measures.order_by("number").first()
+    # The municipality the officer works in: the first with a published pledge.
+    pledge = (
+        CitizenPledge.objects.filter(municipality__county=own, status=PledgeStatus.PUBLISHED)
+        .select_related("municipality")
+        .order_by("municipality__code", "-period_start")
+        .first()
+    )
+    place = pledge.municipality
+    agreement = pledge.agreement
+    users = {
+        COORDINATOR: User.objects.get(username=f"gen-coordinator-{OWN}"),
+        STEERING: User.objects.get(username=f"gen-steering-{OWN}"),
+        ACTOR: User.objects.get(username=f"gen-actor-{OWN}"),
+        OFFICER: User.objects.get(username=f"gen-officer-{place.code}"),
+        ADMIN: User.objects.create(username="admin", first_name="Malin", is_staff=True, is_superuser=True),
+    }
+    Grant.objects.create(user=users[ADMIN], role=Role.NATIONAL_ADMIN)
+
+    # What the generator does not make, ``k`` of each; saved one by one so that history is written.
+    today = timezone.localdate()
+    follow_up = FollowUp.objects.create(
+        municipality=place,
+        agreement=agreement,
+        date=today,
+        author=users[OFFICER],
+        author_name="Tjänsteperson",
+        assessment=Assessment.values[0],
+        summary="Uppföljning.",
+    )
+    for i in range(k):
+        CouncilMember.objects.create(municipality=place, organisation=f"Förvaltning {i}", kind="administration")
+        Coordinator.objects.create(municipality=place, name=f"Samordnare {i}")
+        WorkingGroupMember.objects.create(measure=measure, name=f"Person {i}", organisation="Polisen")
+        Signatory.objects.create(agreement=agreement, name=f"Undertecknare {i}", title="Chef", organisation="Kommunen")
+        Problem.objects.create(agreement=agreement, problem=f"Problem {i}", causes="Orsaker", goal="Mål")
+        # Due within the dashboards' 30 days.
+        deliverable = Deliverable.objects.create(
+            agreement=agreement, title=f"Leverans {i}", due_date=today + DAY * (3 + i)
+        )
+        FollowUpItem.objects.create(follow_up=follow_up, deliverable=deliverable, status=CommitmentStatus.values[0])
+        MeasureActor.objects.create(
+            measure=measure, actor=Actor.objects.create(name=f"Extra aktör {i}", county=own), role=ActorRole.PARTICIPANT
+        )
+        ActionPlan.objects.create(
+            county=own,
+            title=f"Äldre plan {i}",
+            period_start=datetime.date(2020 - i, 1, 1),
+            period_end=datetime.date(2022 - i, 12, 31),
+            status=PlanStatus.COMPLETED,
+        )
+        ProgressStatus.objects.create(county=own, code=f"egen-{i}", name=f"Egen status {i}")
+        FocusArea.objects.create(county=own, name=f"Eget fokusområde {i}")
+        for kind, scope in ((ReportKind.COUNTY, None), (ReportKind.MUNICIPALITY, place)):
+            Report.objects.create(
+                kind=kind,
+                county=own,
+                municipality=scope,
+                period_start=plan.period_start,
+                period_end=plan.period_end,
+                requested_by=users[COORDINATOR],
+                status=ReportStatus.FAILED,
+                error="Ett fel.",
+            )
+        issue_token(users[COORDINATOR], f"Nyckel {i}")
+        for obj, field in (
+            (plan, "description"),
+            (measure, "description"),
+            (agreement, "summary"),
+            (place, "description"),
+        ):
+            setattr(obj, field, f"{getattr(obj, field)} Ändrad {i}.")
+            obj.save()
+    item = ComplianceItem.objects.get(municipality=place, obligation="situation_analysis")
+    documents = [compliance_document(item, users[OFFICER], f"Lägesbild {i}.pdf") for i in range(k)]
+    _token, key = issue_token(users[COORDINATOR], "Mätning")
+    return Data(
+        county=own,
+        municipality=place,
+        plan=plan,
+        measure=measure,
+        actor=Grant.objects.get(user=users[ACTOR]).actor,
+        activity=SupportActivity.objects.filter(county=own).order_by("pk").first(),
+        agreement=agreement,
+        pledge=pledge,
+        county_report=Report.objects.filter(kind=ReportKind.COUNTY).first(),
+        document=documents[0],
+        users=users,
+        token=key,
+        reset={
+            "uidb64": urlsafe_base64_encode(force_bytes(users[COORDINATOR].pk)),
+            "token": default_token_generator.make_token(users[COORDINATOR]),
+        },
+    )
+
+
+# --- Measuring ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measurement:
+    status: int
+    queries: int
+    shown: int  # how much the page shows: elements, JSON objects, CSV or sheet rows
+    sql: tuple[str, ...]
+
+
+def shown(content_type: str, body: bytes) -> int:
+    if content_type.startswith("text/csv"):
+        return len(body.decode("utf-8-sig").splitlines())
+    if content_type.startswith("application/vnd.openxmlformats"):
+        import openpyxl
+
+        return sum(1 for _row in openpyxl.load_workbook(io.BytesIO(body), read_only=True).active.iter_rows())
+    if "json" in content_type:
+
+        def objects(value) -> int:
+            if isinstance(value, dict):
+                return 1 + sum(objects(v) for v in value.values())
+            if isinstance(value, list):
+                return sum(objects(v) for v in value)
+            return 0
+
+        return objects(json.loads(body)) if body else 0
+    return len(re.findall(rb"<[a-zA-Z]", body))
+
+
+def request(client: Client, data: Data, page: Page):
+    url = reverse(page.name, kwargs=page.kwargs(data) if page.kwargs else None)
+    if page.query:
+        url = f"{url}?{page.query}"
+    headers = {"Authorization": f"Token {data.token}"} if page.token else {}
+    response = client.get(url, headers=headers, follow=page.follow)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def measure(client: Client, data: Data, page: Page) -> Measurement:
+    client.logout()
+    if page.user != ANONYMOUS and not page.token:
+        client.force_login(data.users[page.user])
+    caches["default"].clear()  # the API's rate limits count in the cache; every page starts afresh
+    request(client, data, page)  # warm per-process caches (content types, translations, templates)
+    with CaptureQueriesContext(connection) as queries:
+        response, body = request(client, data, page)
+    return Measurement(
+        status=response.status_code,
+        queries=len(queries),
+        shown=shown(response.get("Content-Type", ""), body),
+        sql=tuple(q["sql"] for q in queries.captured_queries),
+    )
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, dict[str, Measurement]]:
+    """Every page measured at each size: {size: {page id: measurement}}."""
+    results = {}
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        for size in SIZES:
+            with transaction.atomic():
+                data = build(size, tmp_path_factory.mktemp(size.name))
+                client = Client()
+                results[size.name] = {page.id: measure(client, data, page) for page in PAGES}
+                transaction.set_rollback(True)
+    return results
+
+
+# --- The tests ------------------------------------------------------------------------------------
+
+
+# The mark makes pytest-django create the test database, which ``measured`` fills.
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES, ids=[page.id for page in PAGES])
+def test_page_queries_are_few_and_do_not_grow_with_the_data(measured, page):
+    small, large = measured["small"][page.id], measured["large"][page.id]
+    assert (small.status, large.status) == (200, 200)
+    detail = "\n".join(sql[:160] for sql in large.sql)
+    limit = OVER_BUDGET.get(page.id, BUDGET)
+    assert large.queries <= limit, f"{page.id}: {large.queries} queries, more than {limit}:\n{detail}"
+    if page.id in OVER_BUDGET:
+        assert large.queries > BUDGET, f"{page.id} is within {BUDGET} queries now: drop it from OVER_BUDGET"
+    assert small.queries == large.queries, (
+        f"{page.id}: {small.queries} queries with the small data, {large.queries} with the large:\n"
+        + "\n".join(sql[:160] for sql in large.sql)
+    )
+    if page.grows:
+        assert large.shown > small.shown, f"{page.id} shows no more with more data ({small.shown} vs {large.shown})"
+
+
+def get_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+            elif pattern.name:
+                names.add(f"{prefix}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return {name for name in names if not name.startswith(EXCLUDED_NAMESPACES)}
+
+
+def test_every_get_page_is_measured():
+    names = get_url_names()
+    measured_names = {page.name for page in PAGES}
+    assert names - measured_names - set(EXCLUDED) == set(), "pages without a query-count case"
+    assert (measured_names | set(EXCLUDED)) - names == set(), "cases for URL names that no longer exist"
+    assert measured_names & set(EXCLUDED) == set()
