@@ -38,7 +38,7 @@ from portal.concurrency import ConcurrentEditError, handle_conflict
 from portal.editing import edit_rows
 from portal.exports import export_response
 from portal.scoping import get_for_user
-from portal.uploads import document_response, fill_document
+from portal.uploads import DocumentNotStoredError, document_response, fill_document
 
 MANAGE_COUNTY = "actions.manage_county_plans"
 CHANGE_PLAN = "actions.change_actionplan"
@@ -69,6 +69,9 @@ def _save_plan(request, form, **kwargs):
                 fill_document(PlanDocument(plan=plan), form.cleaned_data["document"], request.user).save()
     except ConcurrentEditError:
         handle_conflict(form)
+        return None
+    except DocumentNotStoredError as error:
+        form.add_error("document", error)
         return None
     return plan
 

@@ -11,8 +11,10 @@ from municipalities.models import (
     Municipality,
     Obligation,
 )
+from municipalities.services import MAX_IMPORT_BYTES
 from portal.editing import ParentAwareFormSet
 from portal.uploads import DocumentField
+from portal.uploads import _megabytes as megabytes  # the size wording of every upload message
 
 
 class MunicipalityProfileForm(forms.ModelForm):
@@ -120,6 +122,16 @@ class KeyFigureImportForm(forms.Form):
             "Separated by semicolon or comma; numbers such as 1 234 are fine."
         ),
     )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB."),
+                code="too_large",
+                params={"size": megabytes(uploaded.size), "limit": megabytes(MAX_IMPORT_BYTES)},
+            )
+        return uploaded
 
 
 class OverviewFilterForm(forms.Form):

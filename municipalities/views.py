@@ -22,7 +22,7 @@ from municipalities.models import ComplianceDocument, ComplianceItem, County, Mu
 from portal.editing import edit_rows
 from portal.exports import export_response
 from portal.scoping import get_for_user
-from portal.uploads import document_response
+from portal.uploads import DocumentNotStoredError, document_response
 
 CHANGE = "municipalities.change_municipality"
 
@@ -139,9 +139,13 @@ def compliance_edit(request, code, obligation):
     item = ComplianceItem.objects.filter(municipality=municipality, obligation=obligation).first()
     form = ComplianceItemForm(request.POST or None, request.FILES or None, instance=item, obligation=obligation)
     if request.method == "POST" and form.is_valid():
-        services.save_compliance_item(form, municipality, obligation, request.user)
-        messages.success(request, _("%(obligation)s is saved.") % {"obligation": Obligation(obligation).label})
-        return redirect(municipality)
+        try:
+            services.save_compliance_item(form, municipality, obligation, request.user)
+        except DocumentNotStoredError as error:
+            form.add_error("document", error)
+        else:
+            messages.success(request, _("%(obligation)s is saved.") % {"obligation": Obligation(obligation).label})
+            return redirect(municipality)
     return render(
         request,
         "municipalities/compliance_form.html",

@@ -4,19 +4,36 @@
 that the worker never looks for a row that is not there yet.
 """
 
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from portal import services
 from portal.models import User
 from portal.reports import services as report_services
 from portal.reports.services import TransientReportError
 
+logger = logging.getLogger(__name__)
+
 
 def enqueue(task, *args) -> None:
-    """Send ``task`` with ``args`` (ids and plain values) once the transaction commits."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """Send ``task`` with ``args`` (ids and plain values) once the transaction commits.
+
+    The broker being down does not undo or fail what was committed: the error is logged and the
+    job is not sent. Jobs whose rows record that they are still to do are sent again by their
+    sweep (reports: ``sweep_stuck_reports`` re-sends reports left queued).
+    """
+    transaction.on_commit(lambda: _send(task, args))
+
+
+def _send(task, args: tuple) -> None:
+    try:
+        task.delay(*args)
+    except OperationalError:
+        logger.exception("The broker is unavailable: %s%s was not sent", task.name, args)
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -50,6 +67,7 @@ def email_report_ready(report_id: int) -> None:
 @shared_task
 def sweep_stuck_reports() -> None:
     report_services.sweep_stuck_reports()
+    report_services.resend_queued_reports()
 
 
 @shared_task

@@ -19,6 +19,7 @@ In a view: ``DocumentField`` in the form, ``fill_document`` and ``save()`` insid
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import unicodedata
@@ -31,6 +32,7 @@ from uuid import uuid4
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, router, transaction
 from django.http import FileResponse
@@ -216,6 +218,55 @@ def validate_document(uploaded_file: UploadedFile | File) -> str:
     return kind
 
 
+class DocumentNotStoredError(ValidationError):
+    """The upload passed every check but could not be written (disk full, media folder unwritable).
+
+    Raised by ``Document.save()``; nothing was stored and, inside ``transaction.atomic``, nothing
+    saved. A view shows it on the form (``form.add_error("document", error)``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext("The document could not be stored (the disk may be full). Nothing was saved; try again later."),
+            code="not_stored",
+        )
+
+
+class AtomicFileSystemStorage(FileSystemStorage):
+    """The site's file storage: a file appears complete under its name, or not at all.
+
+    Django's FileSystemStorage writes straight to the final name and leaves a partial file behind
+    when the disk fills up. Here the content goes to a temporary name in the same folder, is
+    flushed to disk and then linked to its name (``os.link`` fails rather than overwrite a file
+    that took the name meanwhile); on any error the temporary file is removed.
+    """
+
+    def _save(self, name: str, content: File) -> str:
+        full_path = self.path(name)
+        directory = os.path.dirname(full_path)
+        os.makedirs(directory, exist_ok=True)
+        partial = os.path.join(directory, f".{uuid4().hex}.part")
+        try:
+            with open(partial, "xb") as handle:
+                for chunk in content.chunks():
+                    handle.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+                handle.flush()
+                os.fsync(handle.fileno())
+            while True:
+                try:
+                    os.link(partial, full_path)
+                    break
+                except FileExistsError:
+                    name = self.get_available_name(name)
+                    full_path = self.path(name)
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(partial)
+        if self.file_permissions_mode is not None:
+            os.chmod(full_path, self.file_permissions_mode)
+        return os.path.relpath(full_path, self.location).replace("\\", "/")
+
+
 def document_upload_to(instance: Any, filename: str) -> str:
     """A fresh, unguessable storage name; the user's file name never becomes part of the path.
 
@@ -255,6 +306,13 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the row, writing a new file first; a file that cannot be written raises DocumentNotStoredError."""
+        try:
+            super().save(*args, **kwargs)
+        except OSError as error:
+            raise DocumentNotStoredError from error
 
     def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         """Delete the row, and the file only once that commits: a rollback keeps both."""
@@ -301,8 +359,9 @@ def fill_document(
     The content type comes from the detected kind (``DocumentField``'s, or detected here),
     never from what the browser claimed. Save the row inside ``transaction.atomic``: the file
     is written to storage as part of ``save()``, before the INSERT, so a storage error (disk
-    full, ``OSError``) leaves no row behind. A database error after the file was written
-    leaves an unreferenced file in storage, never a row without its file.
+    full) raises ``DocumentNotStoredError`` and leaves neither a row nor a partial file behind.
+    A database error after the file was written leaves an unreferenced file in storage, never
+    a row without its file.
     """
     kind = getattr(uploaded_file, "document_kind", None) or validate_document(uploaded_file)
     document.file = uploaded_file

@@ -9,6 +9,13 @@ no URL pattern of the app is left out. Expected statuses are given per role, wit
         kwargs=lambda world, side: {"code": world.municipality(side).code},
         own=expect(200, anonymous=302),
         foreign=expect(404, anonymous=302))
+
+Besides the roles, every row is also requested by two users no matrix names: an inactive
+user (a Skåne coordinator whose account was switched off), who must fare exactly as an
+anonymous visitor, and a signed-in user without any grant, who sees no object at all (404
+wherever the URL names one; rows without an object say what they get with ``no_role``).
+A row may also have a ``draft`` side: the app's world then holds ``draft_<attribute>``
+objects next to ``own_<attribute>`` and ``foreign_<attribute>`` ones.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from portal.models import Role
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *(r.value for r in Role)]
 SIDES = ("own", "foreign")
+INACTIVE = "inactive"
+NO_ROLE = "no_role"
 
 
 def expect(default: int, **per_role: int) -> dict[str, int]:
@@ -42,9 +51,22 @@ class Row:
     kwargs: Callable | None = None
     method: str = "get"
     data: Callable | None = field(default=None)
+    draft: dict[str, int] | None = None
+    # What a signed-in user without any grant gets; only needed where the URL names no object
+    # (a side's dict may also name NO_ROLE, e.g. for public objects).
+    no_role: int | None = None
 
     def sides(self) -> tuple[str, ...]:
-        return SIDES if self.foreign is not None else ("own",)
+        sides = SIDES if self.foreign is not None else ("own",)
+        return (*sides, "draft") if self.draft is not None else sides
+
+    def expected(self, side: str) -> dict[str, int]:
+        """Every role's status, plus the inactive and the grant-less user's."""
+        expected = {"own": self.own, "foreign": self.foreign, "draft": self.draft}[side]
+        if self.no_role is None and self.kwargs is None:
+            raise ValueError(f"{self.name}: say with no_role= what a user without grants gets")
+        no_role = 404 if self.no_role is None else self.no_role
+        return {INACTIVE: expected[ANONYMOUS], NO_ROLE: no_role, **expected}
 
 
 def matrix_cases(rows: list[Row]) -> list:
@@ -56,17 +78,31 @@ def check_row(client, world, row: Row, side: str) -> None:
     """Request the row's URL as every role; fail listing every role that got another status."""
     kwargs = row.kwargs(world, side) if row.kwargs else None
     url = reverse(row.name, kwargs=kwargs)
-    expected = row.own if side == "own" else row.foreign
+    expected = row.expected(side)
     wrong = []
-    for role in ROLES:
+    for role in expected:
         client.logout()
         if role != ANONYMOUS:
-            client.force_login(world.user(role))
+            client.force_login(extra_user(world, role) if role in (INACTIVE, NO_ROLE) else world.user(role))
         data = row.data(world, side) if row.data else None
         status = getattr(client, row.method)(url, data).status_code
         if status != expected[role]:
             wrong.append(f"{role}: got {status}, expected {expected[role]}")
     assert not wrong, f"{row.method.upper()} {url} ({side} object):\n" + "\n".join(wrong)
+
+
+def extra_user(world, kind: str):
+    """The inactive or the grant-less user of ``world``, created on first use."""
+    from tests.factories import GrantFactory, UserFactory
+
+    users = world.__dict__.setdefault("extra_users", {})
+    if kind not in users:
+        if kind == INACTIVE:
+            users[kind] = UserFactory(username="inaktiv", is_active=False)
+            GrantFactory(user=users[kind], role=Role.COUNTY_COORDINATOR, county=world.own_county)
+        else:
+            users[kind] = UserFactory(username="utan-roll")
+    return users[kind]
 
 
 def uncovered(namespace: str, rows: list[Row]) -> set[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -32,6 +33,9 @@ def static_file_for(url: str) -> Path:
         raise RefusedURLError(f"Reports may only use the portal's static files, not {url[:100]!r}")
     relative = url[len(prefix) :].split("?", 1)[0].split("#", 1)[0]
     found = finders.find(relative)
+    if not found and staticfiles_storage.exists(relative):
+        # Production: {% static %} names the collected copy with its hash (ManifestStaticFilesStorage).
+        found = staticfiles_storage.path(relative)
     if not found:
         raise RefusedURLError(f"No static file {relative!r}")
     return Path(found)

@@ -10,7 +10,8 @@ Reliability, in the order things can go wrong:
   one, never half a file, and the row never has two.
 * A transient error (database or broker connection) raises ``TransientReportError`` so the
   task retries with backoff; anything else marks the row failed with a reason a user reads.
-* ``sweep_stuck_reports`` marks rows left "running" past REPORT_STUCK_AFTER_SECONDS as failed.
+* ``sweep_stuck_reports`` marks rows left "running" past REPORT_STUCK_AFTER_SECONDS as failed;
+  ``resend_queued_reports`` sends the job again for rows left "queued" (the broker was down).
 """
 
 from __future__ import annotations
@@ -225,6 +226,23 @@ def sweep_stuck_reports(now: datetime.datetime | None = None) -> int:
         finished_at=now,
         error=gettext("The report was interrupted (the background worker stopped). Try again."),
     )
+
+
+def resend_queued_reports(now: datetime.datetime | None = None) -> int:
+    """Send the job again for reports queued longer than REPORT_RESEND_AFTER_SECONDS.
+
+    Their message was lost (the broker was down when the report was requested, or lost its
+    data); a report whose message was only waiting in a long queue is built once and the
+    second message finds it done.
+    """
+    from portal.tasks import build_report, enqueue  # noqa: PLC0415 - tasks import this module
+
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.REPORT_RESEND_AFTER_SECONDS)
+    ids = list(Report.objects.filter(status=ReportStatus.QUEUED, created_at__lt=limit).values_list("pk", flat=True))
+    for report_id in ids:
+        enqueue(build_report, report_id)
+    return len(ids)
 
 
 def produce_quarterly_county_reports(today: datetime.date | None = None) -> list[Report]:

@@ -1,10 +1,12 @@
-"""Every URL of the agreements app, for every role, against own (Lund, Skåne) and foreign (Solna) objects."""
+"""Every URL of the agreements app, for every role, against own (Lund, Skåne) and foreign (Solna) objects,
+and against Lund's drafts, which only Lund's officers and Skåne's coordinators may see."""
 
 import pytest
+from django.urls import reverse
 
 from agreements.models import AgreementDocument
 from portal.models import Grant, Role
-from tests.factories import UserFactory, pdf_upload
+from tests.factories import AgreementFactory, UserFactory, pdf_upload
 from tests.matrix import Row, check_row, expect, matrix_cases, uncovered
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +21,22 @@ REVIEW = {
     "own": expect(403, anonymous=302, county_coordinator=200, national_admin=200),
     "foreign": FOREIGN,
 }
+# A draft is hidden from everyone but its municipality's officers and the county's coordinators.
+DRAFT = expect(404, anonymous=302, county_coordinator=200, municipal_officer=200, national_admin=200)
+READ_DRAFT = {**READ, "draft": DRAFT}
+CHANGE_DRAFT = {**CHANGE, "draft": DRAFT}
+REVIEW_DRAFT = {**REVIEW, "draft": {**DRAFT, "municipal_officer": 403}}
 
 
 @pytest.fixture
 def world(world):
     from portal.uploads import fill_document
 
-    for side in ("own", "foreign"):
+    world.draft_agreement = AgreementFactory(
+        municipality=world.own_municipality, title="Utkast till överenskommelse", status="draft"
+    )
+    world.draft_pledge = world.own_draft
+    for side in ("own", "foreign", "draft"):
         agreement = getattr(world, f"{side}_agreement")
         document = fill_document(AgreementDocument(agreement=agreement), pdf_upload("Överenskommelse.pdf"), None)
         document.save()
@@ -54,20 +65,26 @@ ROWS = [
     Row("agreements:municipality_agreements", kwargs=municipality, **READ),
     Row("agreements:agreement_create", kwargs=municipality, **CHANGE),
     Row("agreements:pledge_create", kwargs=municipality, **CHANGE),
-    Row("agreements:agreement_detail", kwargs=pk_of("agreement"), **READ),
-    Row("agreements:agreement_edit", kwargs=pk_of("agreement"), **CHANGE),
-    Row("agreements:signatories_edit", kwargs=pk_of("agreement"), **CHANGE),
-    Row("agreements:problems_edit", kwargs=pk_of("agreement"), **CHANGE),
-    Row("agreements:deliverables_edit", kwargs=pk_of("agreement"), **CHANGE),
-    Row("agreements:agreement_follow_up", kwargs=pk_of("agreement"), **CHANGE),
-    Row("agreements:agreement_review", kwargs=pk_of("agreement"), **REVIEW),
-    Row("agreements:agreement_document", kwargs=pk_of("document"), **READ),
-    Row("agreements:pledge_detail", kwargs=pk_of("pledge"), **READ),
-    Row("agreements:pledge_edit", kwargs=pk_of("pledge"), **CHANGE),
-    Row("agreements:pledge_print", kwargs=pk_of("pledge"), **READ),
-    Row("agreements:commitments_edit", kwargs=pk_of("pledge"), **CHANGE),
-    Row("agreements:pledge_follow_up", kwargs=pk_of("pledge"), **CHANGE),
-    Row("agreements:pledge_review", kwargs=pk_of("pledge"), **REVIEW),
+    Row("agreements:agreement_detail", kwargs=pk_of("agreement"), **READ_DRAFT),
+    Row("agreements:agreement_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
+    Row("agreements:signatories_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
+    Row("agreements:problems_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
+    Row("agreements:deliverables_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
+    Row("agreements:agreement_follow_up", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
+    Row("agreements:agreement_review", kwargs=pk_of("agreement"), **REVIEW_DRAFT),
+    Row("agreements:agreement_document", kwargs=pk_of("document"), **READ_DRAFT),
+    Row("agreements:pledge_detail", kwargs=pk_of("pledge"), **READ_DRAFT),
+    Row("agreements:pledge_edit", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
+    # A draft has no print version yet: those who see the draft get 403, the others 404.
+    Row(
+        "agreements:pledge_print",
+        kwargs=pk_of("pledge"),
+        **READ,
+        draft={**DRAFT, **dict.fromkeys(("county_coordinator", "municipal_officer", "national_admin"), 403)},
+    ),
+    Row("agreements:commitments_edit", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
+    Row("agreements:pledge_follow_up", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
+    Row("agreements:pledge_review", kwargs=pk_of("pledge"), **REVIEW_DRAFT),
 ]
 
 
@@ -104,6 +121,18 @@ def test_an_officer_of_another_municipality_does_not_see_the_draft(client, world
     assert client.get(f"/medborgarloften/{world.own_draft.pk}/").status_code == 404
     assert client.get(f"/medborgarloften/{world.own_pledge.pk}/").status_code == 200
     assert client.get(f"/medborgarloften/{world.own_pledge.pk}/redigera/").status_code == 403
+
+
+@pytest.mark.parametrize("row", [row for row in ROWS if row.draft is not None], ids=lambda row: row.name)
+def test_an_officer_of_another_municipality_gets_404_for_every_draft_url(client, world, row):
+    """Hässleholm's officer, in the same county, must not learn that Lund's drafts exist."""
+    neighbour = UserFactory(username="hassleholm")
+    Grant.objects.create(user=neighbour, role=Role.MUNICIPAL_OFFICER, municipality=world.neighbour_municipality)
+    client.force_login(neighbour)
+    url = reverse(row.name, kwargs=row.kwargs(world, "draft"))
+    assert client.get(url).status_code == 404
+    # A read-only page refuses every POST (405) before looking at the object.
+    assert client.post(url, {}).status_code in {404, 405}
 
 
 def test_a_draft_has_no_public_print_version(client, world):

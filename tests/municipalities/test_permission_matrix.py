@@ -39,7 +39,7 @@ def document(world, side):
 
 
 ROWS = [
-    Row("municipalities:county_list", own=expect(200, anonymous=302)),
+    Row("municipalities:county_list", own=expect(200, anonymous=302), no_role=200),
     Row("municipalities:county_detail", kwargs=county, **READ),
     Row("municipalities:municipality_detail", kwargs=municipality, **READ),
     Row("municipalities:municipality_edit", kwargs=municipality, **CHANGE),
@@ -56,6 +56,7 @@ ROWS = [
     Row(
         "municipalities:key_figures_import",
         own=expect(200, anonymous=302, actor_contact=403, steering_group=403),
+        no_role=403,
     ),
 ]
 

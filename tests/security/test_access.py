@@ -1,0 +1,491 @@
+"""Access from outside: every URL of every app covered by a matrix, ids guessed, files fetched by URL.
+
+The per-app matrices (``tests/<app>/test_permission_matrix.py``) walk every role, an inactive
+and a grant-less user over own, foreign and draft objects. This module adds the URLs outside
+the four apps (sign-in and password pages, the language switch, the API, the admin site),
+checks that no URL of any namespace is left without a row, and then plays the outsider who
+guesses: every id of every kind of object, and every stored file's path under ``/media/``.
+"""
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
+from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement
+from municipalities.models import ComplianceDocument
+from portal.api.authentication import issue_token
+from portal.models import ApiToken, Grant, Report, ReportStatus, Role
+from portal.uploads import fill_document
+from tests.actions.test_permission_matrix import ROWS as ACTIONS_ROWS
+from tests.agreements.test_permission_matrix import ROWS as AGREEMENTS_ROWS
+from tests.factories import (
+    MINIMAL_PDF,
+    ActionPlanFactory,
+    AgreementFactory,
+    CommitmentFactory,
+    ComplianceItemFactory,
+    MeasureActorFactory,
+    MeasureFactory,
+    MilestoneFactory,
+    PledgeFactory,
+    UserFactory,
+    compliance_document,
+    national_statuses,
+    pdf_upload,
+)
+from tests.matrix import INACTIVE, NO_ROLE, Row, check_row, expect, extra_user, matrix_cases, uncovered
+from tests.municipalities.test_permission_matrix import ROWS as MUNICIPALITIES_ROWS
+from tests.portal.test_permission_matrix import ROWS as PORTAL_ROWS
+from tests.portal.test_settings import SAFE as PRODUCTION_ENV
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(world):
+    """The shared world plus, in each county, one object of every kind a URL names by id.
+
+    ``own`` objects lie in Skåne (Lund), ``foreign`` ones in Stockholm (Solna); ``draft`` ones
+    are Lund's unpublished plan, agreement and pledge. Hässleholm, Lund's neighbour, has drafts
+    too, which the Lund officer must not find.
+    """
+    national_statuses()
+    places = {
+        "own": (world.own_county, world.own_municipality, world.police),
+        "foreign": (world.foreign_county, world.foreign_municipality, world.foreign_actor),
+    }
+    for side, (county, municipality, actor) in places.items():
+        plan = ActionPlanFactory(county=county, title=f"Plan {county.short_name}")
+        measure = MeasureFactory(plan=plan, number=1)
+        MeasureActorFactory(measure=measure, actor=actor, role="lead")
+        measure.municipalities.add(municipality)
+        agreement = AgreementFactory(municipality=municipality)
+        pledge = PledgeFactory(municipality=municipality, agreement=agreement)
+        CommitmentFactory(pledge=pledge)
+        objects = {
+            "plan": plan,
+            "measure": measure,
+            "milestone": MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30)),
+            "indicator": measure.indicators.create(name="Avhoppare"),
+            "plan_document": _document(PlanDocument(plan=plan)),
+            "activity": SupportActivity.objects.create(
+                county=county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
+            ),
+            "agreement": agreement,
+            "agreement_document": _document(AgreementDocument(agreement=agreement)),
+            "pledge": pledge,
+            "compliance_document": compliance_document(ComplianceItemFactory(municipality=municipality)),
+            "report": _finished_report(county, municipality),
+            "county_report": _finished_report(county, None),
+        }
+        for name, obj in objects.items():
+            setattr(world, f"{side}_{name}", obj)
+    world.draft_plan = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
+    world.draft_agreement = AgreementFactory(municipality=world.own_municipality, status="draft")
+    world.draft_agreement_document = _document(AgreementDocument(agreement=world.draft_agreement))
+    world.draft_pledge = PledgeFactory(municipality=world.own_municipality, status="draft")
+    neighbour_agreement = AgreementFactory(municipality=world.neighbour_municipality, status="draft")
+    _document(AgreementDocument(agreement=neighbour_agreement))
+    PledgeFactory(municipality=world.neighbour_municipality, status="draft")
+    world.foreign_token, _key = issue_token(
+        Grant.objects.create(
+            user=UserFactory(username="stockholm"), role=Role.COUNTY_COORDINATOR, county=world.foreign_county
+        ).user,
+        "Stockholms nyckel",
+    )
+    world.officer_token, _key = issue_token(world.user("municipal_officer"), "Lunds nyckel")
+    return world
+
+
+def _document(document):
+    document = fill_document(document, pdf_upload("Dokument.pdf"), None)
+    document.save()
+    return document
+
+
+def _finished_report(county, municipality):
+    report = Report.objects.create(
+        kind="municipality" if municipality else "county",
+        county=county,
+        municipality=municipality,
+        period_start="2026-01-01",
+        period_end="2026-06-30",
+        status=ReportStatus.DONE,
+    )
+    report.file.save("rapport.pdf", ContentFile(MINIMAL_PDF))
+    return report
+
+
+# --- Every URL has a row ---------------------------------------------------------------------------
+
+
+def on_side(attribute):
+    return lambda world, side: {"pk": getattr(world, f"{side}_{attribute}").pk}
+
+
+EVERYONE = expect(200)
+SIGNED_IN = expect(200, anonymous=302)
+# The API answers sessions with public material only: a published object is public wherever it
+# lies, a draft is not there for anyone, signed in or not.
+PUBLIC = {**EVERYONE, NO_ROLE: 200}
+API_OBJECT = {"own": PUBLIC, "foreign": PUBLIC, "draft": expect(404)}
+API_LIST = {"own": EVERYONE, "no_role": 200}
+
+ROWS = [
+    # The sign-in page sends someone signed in on to the start page.
+    Row("login", own=expect(302, anonymous=200), no_role=302),
+    # Signing out is a POST; the matrix signs the user in again before every request.
+    Row("logout", own=expect(405), no_role=405),
+    Row("logout", method="post", own=expect(302), no_role=302),
+    Row("password_change", own=SIGNED_IN, no_role=200),
+    Row("password_change_done", own=SIGNED_IN, no_role=200),
+    Row("password_reset", own=EVERYONE, no_role=200),
+    Row("password_reset_done", own=EVERYONE, no_role=200),
+    # A made-up link shows the "link is invalid" page to everyone.
+    Row(
+        "password_reset_confirm",
+        kwargs=lambda world, side: {"uidb64": "MQ", "token": "gissad-0123456789abcdef"},
+        own=EVERYONE,
+        no_role=200,
+    ),
+    Row("password_reset_complete", own=EVERYONE, no_role=200),
+    Row("set_language", method="post", data=lambda world, side: {"language": "sv"}, own=expect(302), no_role=302),
+    Row("api:schema", **API_LIST),
+    Row("api:docs", **API_LIST),
+    Row("api:tokens", own=SIGNED_IN, no_role=200),
+    # Tokens are personal: only the officer's own key can be revoked, by the officer.
+    Row(
+        "api:token_revoke",
+        method="post",
+        kwargs=lambda world, side: {"pk": (world.officer_token if side == "own" else world.foreign_token).pk},
+        own=expect(404, anonymous=302, municipal_officer=302),
+        foreign=expect(404, anonymous=302),
+    ),
+    Row("api:county-list", **API_LIST),
+    Row(
+        "api:county-detail",
+        kwargs=lambda world, side: {"code": (world.own_county if side == "own" else world.foreign_county).code},
+        own=EVERYONE,
+        foreign=EVERYONE,
+        no_role=200,
+    ),
+    Row("api:municipality-list", **API_LIST),
+    Row(
+        "api:municipality-detail",
+        kwargs=lambda world, side: {
+            "code": (world.own_municipality if side == "own" else world.foreign_municipality).code
+        },
+        own=EVERYONE,
+        foreign=EVERYONE,
+        no_role=200,
+    ),
+    Row("api:plan-list", **API_LIST),
+    Row("api:plan-detail", kwargs=lambda world, side: {"id": getattr(world, f"{side}_plan").pk}, **API_OBJECT),
+    Row("api:pledge-list", **API_LIST),
+    Row("api:pledge-detail", kwargs=lambda world, side: {"id": getattr(world, f"{side}_pledge").pk}, **API_OBJECT),
+    Row("api:agreement-list", **API_LIST),
+    Row(
+        "api:agreement-detail",
+        kwargs=lambda world, side: {"id": getattr(world, f"{side}_agreement").pk},
+        **API_OBJECT,
+    ),
+]
+
+ALL_ROWS = [*PORTAL_ROWS, *MUNICIPALITIES_ROWS, *ACTIONS_ROWS, *AGREEMENTS_ROWS, *ROWS]
+
+
+@pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))
+def test_permission_matrix(client, world, row, side):
+    check_row(client, world, row, side)
+
+
+def _url_names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_names(
+                pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            )
+        elif pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_of_every_app_has_a_matrix_row():
+    """Sign-in, password, language, API and the four apps: nothing is left out (the admin site below)."""
+    names = set(_url_names(get_resolver().url_patterns))
+    missing = {name for name in names if not name.startswith("admin:")} - {row.name for row in ALL_ROWS}
+    assert missing == set()
+    for namespace in ("portal", "municipalities", "actions", "agreements", "api"):
+        assert uncovered(namespace, ALL_ROWS) == set()
+
+
+def test_unnamed_api_addresses_are_json_404_for_everyone(client, world):
+    for user in (None, world.user("national_admin")):
+        if user:
+            client.force_login(user)
+        response = client.get("/api/finns-inte/")
+        assert response.status_code == 404
+        assert response.json() == {"error": "Not found.", "field": None}
+
+
+def test_only_staff_reach_the_admin_site(client, world):
+    """Every page of every model on the admin site sends a non-administrator to the admin sign-in."""
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
+    users = [
+        world.user(role) for role in ("county_coordinator", "municipal_officer", "actor_contact", "steering_group")
+    ]
+    users += [extra_user(world, INACTIVE), extra_user(world, NO_ROLE), None]
+    for user in users:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 302, (user, url)
+            assert response["Location"].startswith(reverse("admin:login")), (user, url)
+    client.force_login(world.user("national_admin"))
+    # The administrator reaches every list (the sign-in records of django-axes cannot be added by hand).
+    reachable = [url for url in urls if not (url.startswith("/admin/axes/") and url.endswith("/add/"))]
+    statuses = {url: client.get(url).status_code for url in reachable}
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+
+
+# --- Guessing ids ----------------------------------------------------------------------------------
+
+# Each URL with an integer id, and the kind of object the id names.
+ID_URLS = {
+    "actions:plan_detail": ActionPlan,
+    "actions:plan_edit": ActionPlan,
+    "actions:measure_create": ActionPlan,
+    "actions:plan_document": PlanDocument,
+    "actions:measure_detail": Measure,
+    "actions:measure_edit": Measure,
+    "actions:measure_actors_edit": Measure,
+    "actions:working_group_edit": Measure,
+    "actions:milestones_edit": Measure,
+    "actions:progress_update_create": Measure,
+    "actions:indicator_create": Measure,
+    "actions:milestone_done": Milestone,
+    "actions:indicator_edit": Indicator,
+    "actions:actor_detail": Actor,
+    "actions:support_activity_edit": SupportActivity,
+    "agreements:agreement_detail": CooperationAgreement,
+    "agreements:agreement_edit": CooperationAgreement,
+    "agreements:signatories_edit": CooperationAgreement,
+    "agreements:problems_edit": CooperationAgreement,
+    "agreements:deliverables_edit": CooperationAgreement,
+    "agreements:agreement_follow_up": CooperationAgreement,
+    "agreements:agreement_review": CooperationAgreement,
+    "agreements:agreement_document": AgreementDocument,
+    "agreements:pledge_detail": CitizenPledge,
+    "agreements:pledge_edit": CitizenPledge,
+    "agreements:pledge_print": CitizenPledge,
+    "agreements:commitments_edit": CitizenPledge,
+    "agreements:pledge_follow_up": CitizenPledge,
+    "agreements:pledge_review": CitizenPledge,
+    "municipalities:compliance_document": ComplianceDocument,
+    "municipalities:compliance_document_delete": ComplianceDocument,
+    "portal:report_detail": Report,
+    "portal:report_status": Report,
+    "portal:report_file": Report,
+    "portal:report_retry": Report,
+    "api:token_revoke": ApiToken,
+}
+GUESSERS = ["county_coordinator", "municipal_officer", "actor_contact", "steering_group", NO_ROLE]
+
+
+def _int_id_urls(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _int_id_urls(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name and "<int:" in str(pattern.pattern):
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_with_an_id_is_guessed():
+    assert set(_int_id_urls(get_resolver().url_patterns)) == set(ID_URLS)
+
+
+def _visible_ids(model, user) -> set[int]:
+    if model is ApiToken:
+        return set(ApiToken.objects.filter(user=user).values_list("pk", flat=True))
+    return set(model.objects.visible_to(user).values_list("pk", flat=True))
+
+
+def _guesses(model, user) -> list[int]:
+    """Every existing id the user may not see, and ids just and far beyond the last one."""
+    ids = set(model._default_manager.values_list("pk", flat=True))
+    last = max(ids)
+    return [*sorted(ids - _visible_ids(model, user)), last + 1, last + 1_000_000]
+
+
+@pytest.mark.parametrize("role", GUESSERS)
+def test_guessed_ids_are_404_never_403_or_200(client, world, role):
+    """An id outside the user's scope, or one that does not exist, looks the same: 404.
+
+    A page that is only sent to (milestone done, retry, revoke) is guessed with POST.
+    """
+    user = extra_user(world, NO_ROLE) if role == NO_ROLE else world.user(role)
+    client.force_login(user)
+    answers = []
+    for name, model in ID_URLS.items():
+        guesses = _guesses(model, user)
+        assert len(guesses) > 2 or model is ApiToken, f"{name}: the world has nothing to guess"
+        for pk in guesses:
+            url = reverse(name, kwargs={"pk": pk})
+            status = client.get(url).status_code
+            if status == 405:
+                status = client.post(url, {}).status_code
+            answers.append((url, status))
+    wrong = [f"{url}: {status}" for url, status in answers if status != 404]
+    assert not wrong, f"{role} learnt something by guessing:\n" + "\n".join(wrong)
+
+
+def test_the_hidden_drafts_are_among_the_guesses(world):
+    """The guessing above covers the drafts of Lund (for the actor contact and the steering group)
+    and of Hässleholm (for Lund's officer too)."""
+    officer = world.user("municipal_officer")
+    hidden = CitizenPledge.objects.filter(status="draft").exclude(pk__in=_visible_ids(CitizenPledge, officer))
+    assert list(hidden.values_list("municipality__name", flat=True)) == ["Hässleholm"]
+    for role in ("actor_contact", "steering_group"):
+        assert world.draft_pledge.pk in _guesses(CitizenPledge, world.user(role))
+        assert world.draft_agreement.pk in _guesses(CooperationAgreement, world.user(role))
+
+
+API_DETAIL = {
+    "api:plan-detail": ActionPlan,
+    "api:pledge-detail": CitizenPledge,
+    "api:agreement-detail": CooperationAgreement,
+}
+
+
+@pytest.mark.parametrize("role", [*GUESSERS, "anonymous"])
+def test_guessed_api_ids_are_json_404(client, world, role):
+    """With a token the API reads the token user's scope, without one public material only."""
+    from portal.api.public import PUBLIC
+
+    headers = {}
+    if role != "anonymous":
+        user = extra_user(world, NO_ROLE) if role == NO_ROLE else world.user(role)
+        _token, key = issue_token(user, "Gissning")
+        headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    wrong = []
+    for name, model in API_DETAIL.items():
+        ids = set(model.objects.values_list("pk", flat=True))
+        readable = set(
+            (PUBLIC[model]() if role == "anonymous" else model.objects.visible_to(user)).values_list("pk", flat=True)
+        )
+        for pk in [*sorted(ids - readable), max(ids) + 1, "0x1", "-1"]:
+            response = client.get(reverse(name, kwargs={"id": pk}), **headers)
+            if response.status_code != 404 or response.json().get("error") is None:
+                wrong.append(f"{response.request['PATH_INFO']}: {response.status_code}")
+        for pk in readable:
+            assert client.get(reverse(name, kwargs={"id": pk}), **headers).status_code == 200
+    assert not wrong, "\n".join(wrong)
+
+
+# --- Files by URL ----------------------------------------------------------------------------------
+
+STORED = re.compile(r"^(documents/(actions|agreements|municipalities)/[0-9a-f]{32}\.pdf|reports/[0-9a-f]{32}\.pdf)$")
+
+
+def _stored_files():
+    for model in (PlanDocument, AgreementDocument, ComplianceDocument, Report):
+        yield from model._default_manager.exclude(file="").values_list("file", flat=True)
+
+
+def test_stored_file_names_are_random_and_never_the_uploaded_name(world):
+    names = list(_stored_files())
+    assert len(names) >= 12
+    for name in names:
+        assert STORED.match(name), name
+        assert "Dokument" not in name
+        assert "rapport" not in name.removeprefix("reports/")
+    assert len(set(names)) == len(names)
+
+
+def test_media_files_are_not_served_by_url(client, world):
+    """Files are only handed out by the download views, which check who asks; /media/ serves nothing."""
+    for name in _stored_files():
+        assert (settings.MEDIA_ROOT / name).exists()
+        for user in (None, world.user("national_admin")):
+            client.logout()
+            if user:
+                client.force_login(user)
+            response = client.get(f"{settings.MEDIA_URL}{name}")
+            assert response.status_code == 404, name
+            assert MINIMAL_PDF not in b"".join(response) if response.streaming else response.content
+
+
+def test_media_files_are_not_served_under_production_settings(tmp_path):
+    """The production URLconf and WhiteNoise serve no uploads either, even over HTTPS."""
+    media = tmp_path / "media"
+    (media / "documents" / "actions").mkdir(parents=True)
+    (media / "documents" / "actions" / "0123456789abcdef0123456789abcdef.pdf").write_bytes(MINIMAL_PDF)
+    script = textwrap.dedent(
+        """
+        import django
+        from django.conf import settings
+        django.setup()
+        from django.test import Client, override_settings
+        # The image runs collectstatic for the manifest; here the 404 page takes its CSS from the finders.
+        plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        storages = {**settings.STORAGES, "staticfiles": plain}
+        with override_settings(STORAGES=storages):
+            response = Client(HTTP_HOST="trygghetsportalen.example.se").get(
+                "/media/documents/actions/0123456789abcdef0123456789abcdef.pdf", secure=True
+            )
+        body = b"".join(response) if response.streaming else response.content
+        print(response.status_code, b"%PDF" in body)
+        """
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment.update(PRODUCTION_ENV, MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="portal.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["404", "False"], result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("role", "own_municipality_report", "own_county_report"),
+    [
+        ("county_coordinator", 200, 200),
+        ("steering_group", 200, 200),
+        ("municipal_officer", 200, 404),
+        ("actor_contact", 404, 404),
+    ],
+)
+def test_report_pdfs_go_only_to_their_readers(client, world, role, own_municipality_report, own_county_report):
+    client.force_login(world.user(role))
+    for report, status in (
+        (world.own_report, own_municipality_report),
+        (world.own_county_report, own_county_report),
+        (world.foreign_report, 404),
+        (world.foreign_county_report, 404),
+    ):
+        response = client.get(reverse("portal:report_file", kwargs={"pk": report.pk}))
+        assert response.status_code == status, report
+        if status == 200:
+            assert b"".join(response) == MINIMAL_PDF
+            assert response["Content-Disposition"].startswith("attachment;")
