@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -230,20 +230,22 @@ def _num(value: float) -> str:
     return text.removesuffix(".0")
 
 
+def _attribute(value: object) -> str:
+    return _num(value) if isinstance(value, int | float) else conditional_escape(value)
+
+
+# A chart has hundreds of elements and a page or report dozens of charts: these build the markup with
+# plain f-strings around conditional_escape, which is what format_html does, at a fraction of its cost.
 def _el(tag: str, attrs: dict[str, object], content: str | None = None) -> SafeString:
     """One SVG element; attribute values and plain-string content are escaped."""
-    rendered = format_html_join(
-        "",
-        ' {}="{}"',
-        ((name, _num(value) if isinstance(value, int | float) else value) for name, value in attrs.items()),
-    )
+    rendered = "".join(f' {name}="{_attribute(value)}"' for name, value in attrs.items())
     if content is None:
-        return format_html("<{}{}/>", tag, rendered)
-    return format_html("<{}{}>{}</{}>", tag, rendered, content, tag)
+        return SafeString(f"<{tag}{rendered}/>")  # nosec B703: every value escaped above; tags are constants
+    return SafeString(f"<{tag}{rendered}>{conditional_escape(content)}</{tag}>")  # nosec B703: content escaped
 
 
 def _join(parts: Iterable[str]) -> SafeString:
-    return format_html_join("", "{}", ((part,) for part in parts))
+    return SafeString("".join(conditional_escape(part) for part in parts))  # nosec B703: each part escaped
 
 
 def _svg(kind: str, prefix: str, *, title: str, description: str, width: int, height: int, body: str) -> SafeString:

@@ -10,11 +10,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from actions import services as action_services
-from actions.models import ActionPlan, IndicatorValue, Measure, PlanStatus, ProgressUpdate
+from actions.models import (
+    ActionPlan,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    PlanStatus,
+    ProgressStatus,
+    ProgressUpdate,
+    Tone,
+)
 from agreements import services as agreement_services
 from agreements.models import (
     AgreementStatus,
@@ -30,13 +40,27 @@ from municipalities.models import ComplianceState, Municipality, Obligation
 from portal import charts
 from portal.models import Report, ReportStatus
 
+# A report's length must not follow the data: past these numbers the report summarises.
+DETAILED_MEASURES = 15  # measures described in full; all of them are in the measures table
+INDICATOR_CHARTS = 3  # charts per described measure; further indicators are a table row each
+UPDATES_LISTED = 40  # newest progress updates listed under the changes
+VALUES_IN_CAPTION = 12  # an indicator's values are listed under its chart up to this many
+
 
 @dataclass
 class Changes:
     since: datetime.datetime | None
     updates: list[ProgressUpdate] = field(default_factory=list)
+    update_count: int = 0  # all new updates; ``updates`` lists the newest UPDATES_LISTED
     status_changes: list[tuple[Measure, str, str]] = field(default_factory=list)
     new_pledges: list[CitizenPledge] = field(default_factory=list)
+
+
+@dataclass
+class DescribedMeasure:
+    measure: Measure
+    charts: list[tuple[Indicator, str, list[IndicatorValue]]]  # the first INDICATOR_CHARTS, chart and values
+    more_indicators: list[tuple[Indicator, IndicatorValue | None]]  # the others with their latest value
 
 
 def _previous(report: Report) -> Report | None:
@@ -59,26 +83,42 @@ def _current_plan(county) -> ActionPlan | None:
 
 
 def _changes(report: Report, plan: ActionPlan | None, measures: list[Measure]) -> Changes:
+    """What changed since the previous report of the same kind; for the first one, in the report's period.
+
+    Three queries for the updates whatever their number: the new ones, the status each measure had
+    before them (a subquery per measure, in one query), and those statuses' names.
+    """
     previous = _previous(report)
     since = previous.finished_at if previous else None
     changes = Changes(since=since)
     if plan is not None:
         by_measure = {m.pk: m for m in measures}
+        if since is None:
+            is_new = Q(date__gte=report.period_start, date__lte=report.period_end)
+        else:
+            is_new = Q(created_at__gt=since)
+        plan_updates = ProgressUpdate.objects.filter(measure__plan=plan)
         updates = list(
-            ProgressUpdate.objects.filter(measure__plan=plan)
-            .select_related("status")
-            .order_by("measure_id", "date", "created_at")
+            plan_updates.filter(is_new).select_related("status").order_by("measure_id", "date", "created_at")
         )
-        last_status: dict[int, str] = {}
+        before = (
+            ProgressUpdate.objects.filter(measure=OuterRef("pk"))
+            .exclude(is_new)
+            .order_by("-date", "-created_at")
+            .values("status")[:1]
+        )
+        rows = Measure.objects.filter(plan=plan).annotate(before=Subquery(before)).values_list("pk", "before")
+        status_before = {pk: status_id for pk, status_id in rows if status_id}
+        names = {status.pk: str(status) for status in ProgressStatus.objects.filter(pk__in=set(status_before.values()))}
+        last_status = {pk: names[status_id] for pk, status_id in status_before.items()}
         for update in updates:
-            new = since is None or update.created_at > since
-            if new:
-                changes.updates.append(update)
-                before = last_status.get(update.measure_id)
-                if before is not None and before != str(update.status):
-                    changes.status_changes.append((by_measure[update.measure_id], before, str(update.status)))
+            before_status = last_status.get(update.measure_id)
+            if before_status is not None and before_status != str(update.status):
+                changes.status_changes.append((by_measure[update.measure_id], before_status, str(update.status)))
             last_status[update.measure_id] = str(update.status)
-        changes.updates.sort(key=lambda u: (u.date, u.created_at), reverse=True)
+        updates.sort(key=lambda u: (u.date, u.created_at), reverse=True)
+        changes.update_count = len(updates)
+        changes.updates = updates[:UPDATES_LISTED]
         for update in changes.updates:
             update.measure = by_measure[update.measure_id]
     pledges = CitizenPledge.objects.filter(municipality__county_id=report.county_id, status=PledgeStatus.PUBLISHED)
@@ -98,31 +138,52 @@ def _status_chart(summary) -> str:
     )
 
 
+def _needs_attention(measure: Measure, today: datetime.date) -> bool:
+    status = measure.status
+    return measure.is_overdue(today) or measure.is_stale(today) or (status and status.tone in {Tone.WARNING, Tone.BAD})
+
+
+def _described(measures: list[Measure], today: datetime.date) -> list[DescribedMeasure]:
+    """The measures the report describes in full: all of a plan of up to DETAILED_MEASURES, else the
+    first of those that need attention (overdue, without recent update, at risk or delayed)."""
+    chosen = measures
+    if len(measures) > DETAILED_MEASURES:
+        chosen = [m for m in measures if _needs_attention(m, today)][:DETAILED_MEASURES]
+    prefetch_related_objects(
+        chosen, "indicators", Prefetch("indicators__values", queryset=IndicatorValue.objects.order_by("date"))
+    )
+    described = []
+    for measure in chosen:
+        indicators = list(measure.indicators.all())
+        charts_shown = [
+            (i, action_services.indicator_chart(i), list(i.values.all())) for i in indicators[:INDICATOR_CHARTS]
+        ]
+        more = [(i, (list(i.values.all()) or [None])[-1]) for i in indicators[INDICATOR_CHARTS:]]
+        described.append(DescribedMeasure(measure, charts_shown, more))
+    return described
+
+
 def county_context(report: Report) -> dict:
     county = report.county
     plan = _current_plan(county)
-    measures: list[Measure] = []
-    if plan is not None:
-        measures = list(
-            plan.measures.with_state()
-            .prefetch_related(
-                "indicators",
-                Prefetch("indicators__values", queryset=IndicatorValue.objects.order_by("date")),
-            )
-            .order_by("number")
-        )
+    today = timezone.localdate()
+    measures: list[Measure] = list(plan.measures.with_state().order_by("number")) if plan is not None else []
     summary = action_services.summarise_plan(plan, measures) if plan else None
     overview = municipality_services.county_overview(county)
     agreements = agreement_services.county_agreements(county, None)
     period = (report.period_start, report.period_end)
     activities = [a for a in overview.support_activities if period[0] <= a.date <= period[1]]
+    described = _described(measures, today)
     return {
         "report": report,
         "county": county,
         "plan": plan,
         "summary": summary,
         "status_chart": _status_chart(summary) if summary and measures else "",
-        "measures": [(m, [(i, action_services.indicator_chart(i)) for i in m.indicators.all()]) for m in measures],
+        "measures": measures,
+        "described": described,
+        "all_described": len(described) == len(measures),
+        "values_in_caption": VALUES_IN_CAPTION,
         "overview": overview,
         "obligations": Obligation.choices,
         "municipality_rows": _pair_rows(overview.rows, agreements),

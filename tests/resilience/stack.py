@@ -30,6 +30,7 @@ import pytest
 import requests
 
 from tests.resilience.web import LOGIN_PATH, PROXY_HEADERS
+from tests.worker import wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -47,16 +48,6 @@ def answers(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def wait_until(predicate: Callable[[], object], seconds: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"Gave up after {seconds:.0f} s waiting for {what}")
 
 
 # --- processes with their output in a log file ------------------------------------------------------------------
@@ -241,7 +232,11 @@ class PrivateRedis:
         if self.service:
             self.service.stop()
             self.service = None
-        wait_until(lambda: not answers(self.port), 10, "Redis to stop answering")
+
+        def redis_stopped_answering() -> bool:
+            return not answers(self.port)
+
+        wait_for(redis_stopped_answering, seconds=10)
 
 
 # --- the portal -------------------------------------------------------------------------------------------------

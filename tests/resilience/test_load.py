@@ -84,7 +84,8 @@ def test_fifty_users_for_three_minutes_get_no_server_error_and_every_write_and_r
 
     total = next(row for row in stats if row["Name"] == "Aggregated")
     requests_made = int(total["Request Count"])
-    print(f"\nload: {USERS} users, {elapsed:.0f} s, {requests_made} requests, {total['Requests/s']} requests/s")  # noqa: T201
+    rate = float(total["Requests/s"])
+    print(f"\nload: {USERS} users, {elapsed:.0f} s, {requests_made} requests, {rate:.1f} requests/s")  # noqa: T201
     print(f"{'request':<32} {'count':>6} {'fail':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")  # noqa: T201
     for row in stats:
         print(  # noqa: T201
