@@ -34,6 +34,8 @@ FONT_SIZE = 12
 CHAR_WIDTH = 0.6 * FONT_SIZE
 LINE_HEIGHT = 14
 PAD = 8
+# A line chart with more categories than this marks only points that no line shows (see _line_marks).
+MAX_MARKERS = 24
 
 
 @dataclass(frozen=True)
@@ -474,24 +476,37 @@ def _point(x: float, y: float, index: int, tooltip: str | None = None) -> SafeSt
 
 
 def _line_marks(plot: _Plot) -> list[SafeString]:
+    """Each series as a path; a marker on every point of a chart with up to MAX_MARKERS categories.
+
+    Past that the markers would cover the line (and cost a PDF report seconds): only a point
+    without neighbours, which no line shows, keeps its marker.
+    """
     parts = []
+    every_point = len(plot.categories) <= MAX_MARKERS
     for index, s in enumerate(plot.series):
         values = dict(s.points)
-        segments: list[list[str]] = []
-        points = []
+        segments: list[list[tuple[float, float, str]]] = []
         in_segment = False
         for position, category in enumerate(plot.categories):
             value = values.get(category)
             if value is None:
                 in_segment = False
                 continue
-            x, y = plot.x(position), plot.y(float(value))
             if not in_segment:
                 segments.append([])
-            segments[-1].append(f"{'L' if in_segment else 'M'}{_num(x)} {_num(y)}")
+            point = (plot.x(position), plot.y(float(value)), plot.tooltip(s, category, float(value)))
+            segments[-1].append(point)
             in_segment = True
-            points.append(_point(x, y, index, plot.tooltip(s, category, float(value))))
-        path = _el("path", {"d": " ".join(" ".join(segment) for segment in segments), **_line_style(index)})
+        d = " ".join(
+            f"{'L' if i else 'M'}{_num(x)} {_num(y)}" for segment in segments for i, (x, y, _) in enumerate(segment)
+        )
+        points = [
+            _point(x, y, index, tooltip)
+            for segment in segments
+            if every_point or len(segment) == 1
+            for x, y, tooltip in segment
+        ]
+        path = _el("path", {"d": d, **_line_style(index)})
         parts.append(_el("g", {}, _join([path, *points])))
     return parts
 

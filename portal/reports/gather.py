@@ -41,9 +41,12 @@ from portal import charts
 from portal.models import Report, ReportStatus
 
 # A report's length must not follow the data: past these numbers the report summarises.
-DETAILED_MEASURES = 15  # measures described in full; all of them are in the measures table
+DETAILED_MEASURES = 10  # measures described in full; all of them are in the measures table
 INDICATOR_CHARTS = 3  # charts per described measure; further indicators are a table row each
+MORE_INDICATORS_LISTED = 5  # table rows of further indicators per described measure
 UPDATES_LISTED = 40  # newest progress updates listed under the changes
+PLEDGES_LISTED = 40  # new citizen pledges listed under the changes
+MILESTONES_LISTED = 5  # a described measure's next open milestones
 VALUES_IN_CAPTION = 12  # an indicator's values are listed under its chart up to this many
 
 
@@ -53,14 +56,16 @@ class Changes:
     updates: list[ProgressUpdate] = field(default_factory=list)
     update_count: int = 0  # all new updates; ``updates`` lists the newest UPDATES_LISTED
     status_changes: list[tuple[Measure, str, str]] = field(default_factory=list)
-    new_pledges: list[CitizenPledge] = field(default_factory=list)
+    new_pledges: list[CitizenPledge] = field(default_factory=list)  # the first PLEDGES_LISTED by name
+    pledge_count: int = 0
 
 
 @dataclass
 class DescribedMeasure:
     measure: Measure
     charts: list[tuple[Indicator, str, list[IndicatorValue]]]  # the first INDICATOR_CHARTS, chart and values
-    more_indicators: list[tuple[Indicator, IndicatorValue | None]]  # the others with their latest value
+    more_indicators: list[tuple[Indicator, IndicatorValue | None]]  # the next MORE_INDICATORS_LISTED, latest value
+    unlisted_indicators: int = 0  # indicators neither charted nor listed
 
 
 def _previous(report: Report) -> Report | None:
@@ -124,9 +129,14 @@ def _changes(report: Report, plan: ActionPlan | None, measures: list[Measure]) -
     pledges = CitizenPledge.objects.filter(municipality__county_id=report.county_id, status=PledgeStatus.PUBLISHED)
     if report.municipality_id:
         pledges = pledges.filter(municipality_id=report.municipality_id)
-    if since is not None:
+    if since is None:
+        pledges = pledges.filter(period_start__gte=report.period_start, period_start__lte=report.period_end)
+    else:
         pledges = pledges.filter(created_at__gt=since)
-    changes.new_pledges = list(pledges.select_related("municipality").order_by("municipality__name", "title"))
+    changes.pledge_count = pledges.count()
+    changes.new_pledges = list(
+        pledges.select_related("municipality").order_by("municipality__name", "title")[:PLEDGES_LISTED]
+    )
     return changes
 
 
@@ -149,17 +159,26 @@ def _described(measures: list[Measure], today: datetime.date) -> list[DescribedM
     chosen = measures
     if len(measures) > DETAILED_MEASURES:
         chosen = [m for m in measures if _needs_attention(m, today)][:DETAILED_MEASURES]
-    prefetch_related_objects(
-        chosen, "indicators", Prefetch("indicators__values", queryset=IndicatorValue.objects.order_by("date"))
+    # Every indicator with its latest value; the values themselves only of the charted ones.
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-date", "-pk")
+    indicators = Indicator.objects.annotate(
+        latest_value=Subquery(latest.values("value")[:1]), latest_date=Subquery(latest.values("date")[:1])
     )
+    prefetch_related_objects(chosen, Prefetch("indicators", queryset=indicators))
+    charted = [i for measure in chosen for i in list(measure.indicators.all())[:INDICATOR_CHARTS]]
+    prefetch_related_objects(charted, Prefetch("values", queryset=IndicatorValue.objects.order_by("date")))
     described = []
     for measure in chosen:
         indicators = list(measure.indicators.all())
         charts_shown = [
             (i, action_services.indicator_chart(i), list(i.values.all())) for i in indicators[:INDICATOR_CHARTS]
         ]
-        more = [(i, (list(i.values.all()) or [None])[-1]) for i in indicators[INDICATOR_CHARTS:]]
-        described.append(DescribedMeasure(measure, charts_shown, more))
+        more = [
+            (i, IndicatorValue(indicator=i, value=i.latest_value, date=i.latest_date) if i.latest_date else None)
+            for i in indicators[INDICATOR_CHARTS : INDICATOR_CHARTS + MORE_INDICATORS_LISTED]
+        ]
+        unlisted = max(0, len(indicators) - INDICATOR_CHARTS - MORE_INDICATORS_LISTED)
+        described.append(DescribedMeasure(measure, charts_shown, more, unlisted))
     return described
 
 
@@ -184,6 +203,7 @@ def county_context(report: Report) -> dict:
         "described": described,
         "all_described": len(described) == len(measures),
         "values_in_caption": VALUES_IN_CAPTION,
+        "milestones_listed": f":{MILESTONES_LISTED}",
         "overview": overview,
         "obligations": Obligation.choices,
         "municipality_rows": _pair_rows(overview.rows, agreements),

@@ -278,3 +278,21 @@ def test_long_category_names_wrap_under_their_bars():
     lines = [t.text for t in label.iter(f"{SVG}tspan")]
     assert len(lines) > 1
     assert " ".join(lines) == "Avbruten på grund av omprioritering"
+
+
+def test_a_long_series_is_a_line_without_markers_but_a_lone_point_keeps_its_own():
+    points = [(str(year), year % 7) for year in range(1950, 2030)]
+    points[40] = (points[40][0], None)  # 1990 missing
+    points[42] = (points[42][0], None)  # 1992 missing: 1991 stands alone
+    root = parse(line_chart([Series("Värde", points)], chart_id="long", title="Lång serie"))
+    (group,) = [
+        g for g in root.iter(f"{SVG}g") if g.find(f"{SVG}path") is not None and g.find(f"{SVG}circle") is not None
+    ]
+    markers = group.findall(f"{SVG}circle")
+    assert len(markers) == 1
+    assert "1991" in markers[0].find(f"{SVG}title").text
+    # The line still has every other point: three segments (before 1990, 1991 alone, after 1992).
+    assert group.find(f"{SVG}path").get("d").count("M") == 3
+    # A short series keeps a marker on every point.
+    short = parse(line_chart([SAFE], chart_id="short", title="Kort serie"))
+    assert len([c for c in short.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]) == 3

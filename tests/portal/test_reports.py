@@ -143,7 +143,7 @@ def test_gathering_takes_the_same_number_of_queries_for_more_measures_and_munici
 def test_a_large_plan_is_summarised_not_printed_in_full(world, plan):
     """Past DETAILED_MEASURES measures the report keeps its length: every measure in the table, the
     ones needing attention described, at most INDICATOR_CHARTS charts each, the newest updates listed."""
-    from portal.reports.gather import DETAILED_MEASURES, INDICATOR_CHARTS, UPDATES_LISTED
+    from portal.reports.gather import DETAILED_MEASURES, INDICATOR_CHARTS, MORE_INDICATORS_LISTED, UPDATES_LISTED
 
     today = timezone.localdate()
     for number in range(3, DETAILED_MEASURES + 8):
@@ -154,14 +154,15 @@ def test_a_large_plan_is_summarised_not_printed_in_full(world, plan):
         for days_ago in (9, 8, 7):
             date = today - datetime.timedelta(days=days_ago)
             progress_update(measure, status_code="delayed" if delayed else "on_track", date=date)
-        for n in range(INDICATOR_CHARTS + 2):
+        for n in range(INDICATOR_CHARTS + MORE_INDICATORS_LISTED + 1):
             measure.indicators.create(name=f"Mått {number}.{n}").values.create(date=datetime.date(2026, 2, 1), value=n)
     context = services.build_context(county_report(world))
     described = [item.measure.number for item in context["described"]]
     # Measure 1 has no recent update, 2 and the even ones are delayed; the odd ones on track are not described.
     assert described == [1, 2, *range(4, DETAILED_MEASURES + 8, 2)][:DETAILED_MEASURES]
     assert all(len(item.charts) <= INDICATOR_CHARTS for item in context["described"])
-    assert any(item.more_indicators for item in context["described"])
+    assert all(len(item.more_indicators) <= MORE_INDICATORS_LISTED for item in context["described"])
+    assert context["described"][-1].unlisted_indicators == 1
     changes = context["changes"]
     assert changes.update_count > UPDATES_LISTED == len(changes.updates)
 
@@ -173,6 +174,7 @@ def test_a_large_plan_is_summarised_not_printed_in_full(world, plan):
         assert f"Insats nummer {number}" in text, number
     assert "beskriver i sin helhet" in text
     assert "Fler indikatorer" in text
+    assert "1 indikator till följs i portalen" in text
     assert f"De senaste {UPDATES_LISTED} av {changes.update_count} nya lägesrapporter listas" in text
 
 
