@@ -208,10 +208,19 @@ class MeasureQuerySet(CountyPartQuerySet):
         return self.filter(pk__in=self._scoped(user, lambda s: self.visible_q(s) & self.reportable_q(s)).values("pk"))
 
     def with_state(self) -> MeasureQuerySet:
-        """What list pages show of each measure, without a query per row."""
-        return self.select_related("plan", "latest_update__status").prefetch_related(
-            models.Prefetch("participants", queryset=MeasureActor.objects.select_related("actor")),
-            models.Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")),
+        """What list pages show of each measure, without a query per row.
+
+        The milestones are not read: a measure's next open due date (``next_open_due``) is
+        annotated, which is all that ``next_due`` and ``is_overdue`` need. Pages that list the
+        milestones prefetch them themselves.
+        """
+        next_open = Milestone.objects.filter(
+            measure=models.OuterRef("pk"), done_on__isnull=True, due_date__isnull=False
+        ).order_by("due_date")
+        return (
+            self.select_related("plan", "latest_update__status")
+            .prefetch_related(models.Prefetch("participants", queryset=MeasureActor.objects.select_related("actor")))
+            .annotate(next_open_due=models.Subquery(next_open.values("due_date")[:1]))
         )
 
 
@@ -299,6 +308,9 @@ class Measure(Versioned):
         return [m for m in self.milestones.all() if m.done_on is None]
 
     def next_due(self) -> datetime.date | None:
+        """The earliest due date of the open milestones (annotated by ``with_state``, else read)."""
+        if hasattr(self, "next_open_due"):
+            return self.next_open_due
         dates = [m.due_date for m in self.open_milestones() if m.due_date]
         return min(dates) if dates else None
 
@@ -309,7 +321,8 @@ class Measure(Versioned):
             return False
         if self.target_date and self.target_date < today:
             return True
-        return any(m.due_date and m.due_date < today for m in self.open_milestones())
+        next_due = self.next_due()
+        return next_due is not None and next_due < today
 
     def is_stale(self, today: datetime.date | None = None) -> bool:
         """No progress update for MEASURE_STALE_AFTER_DAYS days (counted from creation when none)."""

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +43,7 @@ from portal.scoping import get_for_user
 from portal.uploads import DocumentNotStoredError, document_response, fill_document
 
 MANAGE_COUNTY = "actions.manage_county_plans"
+UPDATES_PER_PAGE = 20  # progress updates on a measure's page, newest first
 CHANGE_PLAN = "actions.change_actionplan"
 CHANGE_MEASURE = "actions.change_measure"
 REPORT = "actions.report_progress"
@@ -181,16 +184,24 @@ def measure_detail(request, pk):
         request.user,
         Measure.objects.with_state()
         .select_related("plan__county")
-        .prefetch_related("working_group", "municipalities", "indicators__values", "support_activities"),
+        .prefetch_related(
+            "working_group",
+            "municipalities",
+            "indicators__values",
+            "support_activities",
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")),
+        ),
         pk=pk,
     )
     updates = measure.updates.select_related("status").order_by("-date", "-created_at", "-pk")
+    page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actions/measure_detail.html",
         {
             "measure": measure,
-            "updates": updates,
+            "updates": page.object_list,
+            "page": page,
             "indicators": [(i, services.indicator_chart(i)) for i in measure.indicators.all()],
             "can_change": request.user.has_perm(CHANGE_MEASURE, measure),
             "can_report": request.user.has_perm(REPORT, measure),

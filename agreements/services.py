@@ -197,13 +197,15 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
     # Without a user (reports for the steering group), only what is published in the county.
     agreements = _readable(CooperationAgreement, user).filter(municipality__county=county)
     # Whether each pledge has a follow-up, not the follow-ups: a county has thousands of them.
+    # Only what the rows show of a pledge: a county has thousands, and each field read costs.
     pledges = (
         _readable(CitizenPledge, user)
         .filter(municipality__county=county)
+        .only("id", "municipality_id", "title", "status", "period_start", "period_end")
         .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
     )
     reviews = QualityReview.objects.all() if user is None else QualityReview.objects.visible_to(user)
-    reviews = reviews.filter(municipality__county=county).order_by("date", "pk")
+    reviews = reviews.filter(municipality__county=county).defer("comments").order_by("date", "pk")
     pledges = list(pledges.order_by("period_start"))
     # Published pledges are readable by everyone who reads the county: ``pledges`` holds them all.
     upcoming = deadlines(

@@ -46,6 +46,8 @@ from portal.models import Report, ReportKind, Role
 from portal.scoping import grants_for, scope_for
 
 DEADLINE_HORIZON_DAYS = 30
+# A dashboard lists the first of these many measures or deadlines; the count beside each links to them all.
+LIST_LIMIT = 10
 FEED_LIMIT = 10
 REPORT_LIMIT = 5
 # Quality score bands: (lowest percent, highest percent); a municipality without a review is a band of its own.
@@ -263,8 +265,10 @@ class CoordinatorDashboard:
     summary: CountySummary
     overdue_measures: list[Measure]
     stale_measures: list[Measure]
-    deadlines: list[DeadlineRow]
+    deadlines: list[DeadlineRow]  # the first LIST_LIMIT of deadline_count
     deadlines_horizon: int
+    deadline_count: int
+    deadlines_url: str
     quality_bands: list[QualityBand]
     quality_chart: str
     attention_counts: list[Link]
@@ -370,11 +374,14 @@ def coordinator_dashboard(user, county: County, key: str, today: datetime.date) 
     attention_counts, attention = _attention(county, overview, agreement_rows)
     return CoordinatorDashboard(
         summary=summary,
-        overdue_measures=[m for m in measures if m.is_overdue(today)],
-        stale_measures=[m for m in measures if m.is_stale(today)],
+        overdue_measures=[m for m in measures if m.is_overdue(today)][:LIST_LIMIT],
+        stale_measures=[m for m in measures if m.is_stale(today)][:LIST_LIMIT],
         deadlines=[
-            DeadlineRow(d, municipalities[d.municipality_id], d.is_overdue(today), d.days_left(today)) for d in upcoming
+            DeadlineRow(d, municipalities[d.municipality_id], d.is_overdue(today), d.days_left(today))
+            for d in upcoming[:LIST_LIMIT]
         ],
+        deadline_count=len(upcoming),
+        deadlines_url=_url("agreements:county_overview", code=county.code),
         deadlines_horizon=DEADLINE_HORIZON_DAYS,
         quality_bands=bands,
         quality_chart=quality_chart,

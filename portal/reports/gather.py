@@ -20,6 +20,7 @@ from actions.models import (
     Indicator,
     IndicatorValue,
     Measure,
+    Milestone,
     PlanStatus,
     ProgressStatus,
     ProgressUpdate,
@@ -164,7 +165,10 @@ def _described(measures: list[Measure], today: datetime.date) -> list[DescribedM
     indicators = Indicator.objects.annotate(
         latest_value=Subquery(latest.values("value")[:1]), latest_date=Subquery(latest.values("date")[:1])
     )
-    prefetch_related_objects(chosen, Prefetch("indicators", queryset=indicators))
+    open_milestones = Milestone.objects.filter(done_on__isnull=True).order_by("due_date")
+    prefetch_related_objects(
+        chosen, Prefetch("indicators", queryset=indicators), Prefetch("milestones", queryset=open_milestones)
+    )
     charted = [i for measure in chosen for i in list(measure.indicators.all())[:INDICATOR_CHARTS]]
     prefetch_related_objects(charted, Prefetch("values", queryset=IndicatorValue.objects.order_by("date")))
     described = []

@@ -189,6 +189,26 @@ def test_measure_page_queries_do_not_grow_with_updates_and_indicators(coordinato
     assert len(small) == len(large) <= 20
 
 
+def test_measure_page_lists_the_newest_updates_a_page_at_a_time(coordinator, world):
+    from actions.views import UPDATES_PER_PAGE
+
+    measure = world.own_measure
+    first = datetime.date(2025, 1, 1)
+    for day in range(UPDATES_PER_PAGE + 5):
+        progress_update(measure, done_text=f"Rapport {day:02d}", date=first + datetime.timedelta(days=day))
+    url = f"/insatser/{measure.pk}/"
+    newest = coordinator.get(url).content.decode()
+    assert f"Rapport {UPDATES_PER_PAGE + 4:02d}" in newest
+    assert "Rapport 04" not in newest
+    assert "Sida 1 av 2" in newest
+    older = coordinator.get(url + "?page=2").content.decode()
+    assert "Rapport 04" in older
+    assert "Rapport 00" in older
+    assert f"Rapport {UPDATES_PER_PAGE + 4:02d}" not in older
+    # A page number that does not exist shows the last page, never an error.
+    assert "Rapport 00" in coordinator.get(url + "?page=99").content.decode()
+
+
 def test_actor_page_lists_measures_across_plans_the_user_may_see(client, world):
     client.force_login(world.user("steering_group"))
     page = text(client.get(f"/aktorer/{world.police.pk}/"))
