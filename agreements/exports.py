@@ -33,8 +33,8 @@ def pledge_columns() -> list[Column]:
         Column(gettext("Period from"), lambda p: p.period_start),
         Column(gettext("Period to"), lambda p: p.period_end),
         Column(gettext("Status"), lambda p: p.get_status_display()),
-        Column(gettext("Commitments"), lambda p: len(p.commitments.all())),
-        Column(gettext("Follow-ups"), lambda p: len(p.follow_ups.all())),
+        Column(gettext("Commitments"), lambda p: p.commitment_count),
+        Column(gettext("Follow-ups"), lambda p: p.follow_up_count),
     ]
 
 

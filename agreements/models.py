@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -250,6 +251,17 @@ class PledgeStatus(models.TextChoices):
 
 class PledgeQuerySet(MunicipalDocumentQuerySet):
     public_q = Q(status=PledgeStatus.PUBLISHED)
+
+    def with_counts(self) -> PledgeQuerySet:
+        """``commitment_count`` and ``follow_up_count`` of each pledge, counted in the database."""
+
+        def count(model) -> models.Subquery:
+            rows = model.objects.filter(pledge=models.OuterRef("pk")).order_by().values("pledge")
+            return models.Subquery(rows.annotate(n=models.Count("pk")).values("n"), output_field=models.IntegerField())
+
+        return self.annotate(
+            commitment_count=Coalesce(count(PledgeCommitment), 0), follow_up_count=Coalesce(count(FollowUp), 0)
+        )
 
 
 class CitizenPledge(Versioned):

@@ -115,7 +115,7 @@ def pledge_list(request, code):
         code,
         queryset=CitizenPledge.objects.visible_to(request.user)
         .select_related("municipality")
-        .prefetch_related("commitments", "follow_ups")
+        .with_counts()
         .order_by("municipality__name", "-period_start"),
         date_field="period_start",
         template="agreements/pledge_list.html",

@@ -295,6 +295,21 @@ def test_county_lists_filter_page_and_export_what_is_shown(coordinator, world, u
     assert coordinator.get(url + "?q=lund&year=2001").context["page"].paginator.count == 0
 
 
+def test_the_pledge_list_counts_each_pledges_commitments_and_follow_ups(coordinator, world):
+    pledge = world.own_pledge
+    commitments = pledge.commitments.count()
+    CommitmentFactory(pledge=pledge)
+    CommitmentFactory(pledge=pledge)
+    for _ in range(3):
+        FollowUp.objects.create(municipality=world.own_municipality, pledge=pledge, assessment="good", summary="Ok")
+    export = coordinator.get("/lan/12/medborgarloften/?q=lund&format=csv")
+    rows = [line.split(";") for line in b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]]
+    (row,) = [r for r in rows if r[1] == pledge.title]
+    assert row[-2:] == [str(commitments + 2), "3"]
+    page = coordinator.get("/lan/12/medborgarloften/?q=lund").content.decode()
+    assert f'<td class="text-end">{commitments + 2}</td><td class="text-end">3</td>' in page
+
+
 def test_a_follow_up_summary_that_looks_like_a_formula_is_neutralised_in_exports(coordinator, world):
     FollowUp.objects.create(
         municipality=world.own_municipality, pledge=world.own_pledge, assessment="good", summary='=HYPERLINK("x")'

@@ -160,6 +160,24 @@ def test_a_file_just_over_the_limit_is_refused_saying_both_sizes(client, hostile
     assert (snapshot(), stored_files()) == (before, files)
 
 
+@pytest.mark.parametrize("form", sorted(DOCUMENT_FORMS))
+def test_an_unwritable_media_folder_is_said_next_to_the_field_and_nothing_is_saved(
+    client, hostile_world, settings, tmp_path, form
+):
+    # As root any mode bits are written through: the media folder lies under a regular file instead.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = blocker / "media"
+    url = signed_in(client, hostile_world, form)
+    before = snapshot()
+    response = upload(client, url, b"rapport.pdf", MINIMAL_PDF)
+    assert response.status_code == 200
+    marked, text = field_error(response)
+    assert marked, "the file input is not marked invalid"
+    assert "Dokumentet kunde inte sparas (disken kan vara full)" in text
+    assert snapshot() == before, "a document that could not be written left rows behind"
+
+
 def test_a_pdf_with_html_inside_is_stored_but_only_ever_served_as_a_pdf_download(client, hostile_world):
     """A PDF may contain any bytes, HTML included; what matters is that no browser renders it as a page.
 
