@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template import loader
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -80,13 +80,15 @@ def deadlines(
     today: datetime.date | None = None,
     horizon_days: int | None = None,
     pledges: Iterable[CitizenPledge] | None = None,
+    agreements: QuerySet | None = None,
 ) -> list[Deadline]:
     """The open deadlines that are overdue or due within ``horizon_days`` (default ``REMINDER_DAYS_BEFORE``).
 
     Limited to ``municipality_ids`` when given. Sorted by due date. Two queries, however many
     deadlines there are: dashboards and the county view list them for many municipalities.
     ``pledges``: every published pledge of those municipalities, annotated with ``has_follow_up``,
-    when the caller has read them already; then one query.
+    when the caller has read them already; then one query. ``agreements``: only the deliverables of
+    these agreements (what the reader may see: a draft agreement's deliverables are its owners').
     """
     today = today or timezone.localdate()
     horizon = settings.REMINDER_DAYS_BEFORE if horizon_days is None else horizon_days
@@ -118,6 +120,8 @@ def deadlines(
         ]
     if municipality_ids is not None:
         deliverables = deliverables.filter(agreement__municipality_id__in=list(municipality_ids))
+    if agreements is not None:
+        deliverables = deliverables.filter(agreement__in=agreements.values("pk"))
 
     found = [
         Deadline(

@@ -209,7 +209,11 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
     pledges = list(pledges.order_by("period_start"))
     # Published pledges are readable by everyone who reads the county: ``pledges`` holds them all.
     upcoming = deadlines(
-        municipality_ids=[m.pk for m in municipalities], today=today, horizon_days=366, pledges=pledges
+        municipality_ids=[m.pk for m in municipalities],
+        today=today,
+        horizon_days=366,
+        pledges=pledges,
+        agreements=agreements,
     )
 
     by_municipality: dict[int, MunicipalityAgreements] = {

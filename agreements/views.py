@@ -165,19 +165,20 @@ def municipality_agreements(request, code):
     municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
     from agreements.reminders import deadlines  # noqa: PLC0415 - reminders import this module's models
 
+    agreements = CooperationAgreement.objects.visible_to(request.user).filter(municipality=municipality)
     return render(
         request,
         "agreements/municipality_agreements.html",
         {
             "municipality": municipality,
-            "agreements": CooperationAgreement.objects.visible_to(request.user).filter(municipality=municipality),
+            "agreements": agreements,
             "pledges": CitizenPledge.objects.visible_to(request.user)
             .filter(municipality=municipality)
             .prefetch_related("follow_ups"),
             "reviews": QualityReview.objects.visible_to(request.user)
             .filter(municipality=municipality)
             .select_related("pledge", "agreement"),
-            "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366),
+            "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366, agreements=agreements),
             "today": timezone.localdate(),
             "can_change": request.user.has_perm(CHANGE_MUNICIPALITY, municipality),
         },

@@ -101,15 +101,16 @@ def _changes(report: Report, plan: ActionPlan | None, measures: list[Measure]) -
         by_measure = {m.pk: m for m in measures}
         if since is None:
             is_new = Q(date__gte=report.period_start, date__lte=report.period_end)
+            was_before = Q(date__lt=report.period_start)
         else:
             is_new = Q(created_at__gt=since)
+            was_before = Q(created_at__lte=since)
         plan_updates = ProgressUpdate.objects.filter(measure__plan=plan)
         updates = list(
             plan_updates.filter(is_new).select_related("status").order_by("measure_id", "date", "created_at")
         )
         before = (
-            ProgressUpdate.objects.filter(measure=OuterRef("pk"))
-            .exclude(is_new)
+            ProgressUpdate.objects.filter(was_before, measure=OuterRef("pk"))
             .order_by("-date", "-created_at")
             .values("status")[:1]
         )
@@ -237,6 +238,7 @@ def municipality_context(report: Report) -> dict:
     municipality = Municipality.objects.select_related("county").get(pk=report.municipality_id)
     figures = municipality_services.ranked_key_figures(municipality)
     public_agreements = Q(status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
+    published = CooperationAgreement.objects.filter(public_agreements, municipality=municipality)
     return {
         "report": report,
         "municipality": municipality,
@@ -257,6 +259,6 @@ def municipality_context(report: Report) -> dict:
             )
         ),
         "reviews": list(QualityReview.objects.filter(municipality=municipality).select_related("pledge", "agreement")),
-        "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366),
+        "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366, agreements=published),
         "changes": _changes(report, None, []),
     }

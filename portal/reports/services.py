@@ -184,14 +184,23 @@ def build_report(report_id: int) -> BuildTimes | None:
 def _mark_done(report: Report, name: str, old: str, rendered) -> None:
     report_id = report.pk
     with transaction.atomic():
-        Report.objects.filter(pk=report_id).update(
-            status=ReportStatus.DONE,
-            finished_at=timezone.now(),
-            file=name,
-            page_count=rendered.pages,
-            size=len(rendered.content),
-            error="",
+        # Two messages for one report (a resend while the first was still waiting) may both build it:
+        # only the first to finish marks it done and tells the steering group; the other's file goes.
+        finished = (
+            Report.objects.filter(pk=report_id)
+            .exclude(status=ReportStatus.DONE)
+            .update(
+                status=ReportStatus.DONE,
+                finished_at=timezone.now(),
+                file=name,
+                page_count=rendered.pages,
+                size=len(rendered.content),
+                error="",
+            )
         )
+        if not finished:
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return
         if old and old != name:
             transaction.on_commit(lambda: default_storage.delete(old))
         if report.requested_by_id is None:

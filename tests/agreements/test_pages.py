@@ -326,3 +326,30 @@ def test_list_pages_are_paginated(coordinator, world):
     assert "Sida 1 av 2" in first.content.decode()
     # 55 new pledges and the world's two in Lund; Solna's lies in another county.
     assert len(coordinator.get("/lan/12/medborgarloften/?page=2").context["page"].object_list) == 7
+
+
+def test_a_draft_agreements_deadlines_are_its_owners_only(client, world):
+    from agreements.models import Deliverable
+    from agreements.services import county_agreements
+    from portal.models import Role
+
+    draft = AgreementFactory(municipality=world.own_municipality, title="Utkast till överenskommelse", status="draft")
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    Deliverable.objects.create(agreement=draft, title="Hemlig leverans", due_date=due)
+    Deliverable.objects.create(agreement=world.own_agreement, title="Öppen leverans", due_date=due)
+
+    def deadline_titles(user):
+        rows = county_agreements(world.own_county, user)
+        return {d.title for row in rows for d in row.deadlines}
+
+    assert {"Hemlig leverans", "Öppen leverans"} <= deadline_titles(world.user(Role.COUNTY_COORDINATOR))
+    assert {"Hemlig leverans", "Öppen leverans"} <= deadline_titles(world.user(Role.MUNICIPAL_OFFICER))
+    for role in (Role.STEERING_GROUP, Role.ACTOR_CONTACT):
+        assert "Hemlig leverans" not in deadline_titles(world.user(role)), role
+        assert "Öppen leverans" in deadline_titles(world.user(role)), role
+    assert "Hemlig leverans" not in deadline_titles(None)  # the steering group's PDF report
+
+    client.force_login(world.user(Role.STEERING_GROUP))
+    page = client.get(f"/kommuner/{world.own_municipality.code}/overenskommelser/").content.decode()
+    assert "Öppen leverans" in page
+    assert "Hemlig leverans" not in page

@@ -189,6 +189,37 @@ def test_changes_since_the_previous_report(world, plan):
     assert [u.measure.number for u in changes.updates] == [2]
 
 
+def test_the_first_report_compares_with_the_status_before_its_period_not_after(world, plan):
+    measure = plan.measures.get(number=2)  # delayed since 2025-06-01 (the fixture)
+    progress_update(measure, status_code="at_risk", percent=40, date=datetime.date(2026, 3, 1))
+    progress_update(measure, status_code="on_track", percent=70, date=datetime.date(2027, 2, 1))  # after the period
+    changes = services.build_context(county_report(world))["changes"]
+    assert [(m.number, before, after) for m, before, after in changes.status_changes] == [
+        (2, "Försenad", "Risk för försening")
+    ]
+
+
+def test_a_report_built_twice_at_once_is_done_once_with_one_file_and_one_email(
+    world, plan, django_capture_on_commit_callbacks
+):
+    report = county_report(world)  # no requester: the quarterly report, e-mailed to the steering group
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    first_file = report.file.name
+    # A second build of the same report (a resent message) finishing after the first: it changes nothing.
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.DONE)
+    rendered = render.render_pdf("reports/county_report.html", services.build_context(report))
+    name = services._store_atomically(rendered.content)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services._mark_done(report, name, first_file, rendered)
+    assert len(callbacks) == 1  # removing the second file: no second e-mail to the steering group
+    report.refresh_from_db()
+    assert report.file.name == first_file
+    assert not report.file.storage.exists(name)
+    assert report.file.storage.exists(first_file)
+
+
 def test_municipality_report_contains_profile_figures_and_pledges(world):
     from tests.factories import CommitmentFactory, KeyFigureFactory, PledgeFactory
 
