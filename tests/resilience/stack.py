@@ -386,6 +386,11 @@ class Portal:
                 "60",
                 "--graceful-timeout",
                 "10",
+                # Idle connections stay open longer than any simulated user pauses (2–5 s), as a proxy in front
+                # of gunicorn is set up: with the default 2 s a request can meet the server closing the idle
+                # connection at that instant (RemoteDisconnected), a race of persistent HTTP, not a server error.
+                "--keep-alive",
+                "30",
                 "--no-control-socket",
                 "--access-logfile",
                 "-",
