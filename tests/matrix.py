@@ -105,9 +105,8 @@ def extra_user(world, kind: str):
     return users[kind]
 
 
-def uncovered(namespace: str, rows: list[Row]) -> set[str]:
-    """URL names of ``namespace`` that no row covers."""
-    resolver = get_resolver()
+def url_names() -> set[str]:
+    """Every named URL of the site, as ``namespace:name``."""
     names: set[str] = set()
 
     def walk(patterns, prefix: str) -> None:
@@ -117,5 +116,10 @@ def uncovered(namespace: str, rows: list[Row]) -> set[str]:
             elif pattern.name:
                 names.add(f"{prefix}{pattern.name}")
 
-    walk(resolver.url_patterns, "")
-    return {name for name in names if name.startswith(f"{namespace}:")} - {row.name for row in rows}
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def uncovered(namespace: str, rows: list[Row]) -> set[str]:
+    """URL names of ``namespace`` that no row covers."""
+    return {name for name in url_names() if name.startswith(f"{namespace}:")} - {row.name for row in rows}

@@ -29,7 +29,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -62,6 +62,7 @@ from portal.api.authentication import issue_token
 from portal.models import Grant, Report, ReportKind, ReportStatus, Role, User
 from portal.scale import MARK, generate
 from tests.factories import compliance_document
+from tests.matrix import url_names
 
 BUDGET = 15
 # Pages allowed above BUDGET, with the count they must not pass (none now: every page is within it).
@@ -500,17 +501,7 @@ def test_page_queries_are_few_and_do_not_grow_with_the_data(measured, page):
 
 
 def get_url_names() -> set[str]:
-    names: set[str] = set()
-
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
-            elif pattern.name:
-                names.add(f"{prefix}{pattern.name}")
-
-    walk(get_resolver().url_patterns, "")
-    return {name for name in names if not name.startswith(EXCLUDED_NAMESPACES)}
+    return {name for name in url_names() if not name.startswith(EXCLUDED_NAMESPACES)}
 
 
 def test_every_get_page_is_measured():

@@ -8,10 +8,7 @@ guesses: every id of every kind of object, and every stored file's path under ``
 """
 
 import datetime
-import os
 import re
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -47,6 +44,7 @@ from tests.matrix import INACTIVE, NO_ROLE, Row, check_row, expect, extra_user, 
 from tests.municipalities.test_permission_matrix import ROWS as MUNICIPALITIES_ROWS
 from tests.portal.test_permission_matrix import ROWS as PORTAL_ROWS
 from tests.portal.test_settings import SAFE as PRODUCTION_ENV
+from tests.portal.test_settings import python
 
 pytestmark = pytest.mark.django_db
 
@@ -452,16 +450,8 @@ def test_media_files_are_not_served_under_production_settings(tmp_path):
         print(response.status_code, b"%PDF" in body)
         """
     )
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    environment.update(PRODUCTION_ENV, MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="portal.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+    result = python(
+        "-c", script, timeout=120, **PRODUCTION_ENV, MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="portal.settings"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["404", "False"], result.stdout + result.stderr

@@ -3,14 +3,10 @@ cookie flags under production settings, password rules in every form that sets a
 sign-out ending the session on the server."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -22,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import PASSWORD, UserFactory
 from tests.portal.test_settings import SAFE as PRODUCTION_ENV
+from tests.portal.test_settings import python
 
 pytestmark = pytest.mark.django_db
 
@@ -157,16 +154,12 @@ PRODUCTION_SIGN_IN = textwrap.dedent(
 def production_sign_in(tmp_path_factory):
     """A real sign-in over HTTPS under production settings, in a process of its own (SQLite file)."""
     database = tmp_path_factory.mktemp("production") / "db.sqlite3"
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    environment.update(PRODUCTION_ENV, DATABASE_URL=f"sqlite:///{database}", DJANGO_SETTINGS_MODULE="portal.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", PRODUCTION_SIGN_IN],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = python(
+        "-c",
+        PRODUCTION_SIGN_IN,
         timeout=300,
+        **{**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}"},
+        DJANGO_SETTINGS_MODULE="portal.settings",
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
