@@ -125,7 +125,7 @@ MeasureActorFormSet = inlineformset_factory(
     MeasureActor,
     formset=MeasureActorFormSetBase,
     fields=["actor", "role", "part"],
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 
@@ -134,7 +134,7 @@ WorkingGroupFormSet = inlineformset_factory(
     WorkingGroupMember,
     formset=ParentAwareFormSet,
     fields=["name", "organisation", "role"],
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 
@@ -144,7 +144,7 @@ MilestoneFormSet = inlineformset_factory(
     formset=ParentAwareFormSet,
     fields=["title", "due_date", "done_on"],
     widgets={"due_date": DATE, "done_on": DATE},
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 
@@ -193,7 +193,7 @@ IndicatorValueFormSet = inlineformset_factory(
     IndicatorValue,
     fields=["date", "value"],
     widgets={"date": DATE},
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 

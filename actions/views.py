@@ -37,7 +37,7 @@ from actions.models import (
 )
 from municipalities.models import County
 from portal.concurrency import ConcurrentEditError, handle_conflict
-from portal.editing import edit_rows
+from portal.editing import adding_row, bind_rows, edit_rows
 from portal.exports import export_response
 from portal.scoping import get_for_user
 from portal.uploads import DocumentNotStoredError, document_response, fill_document
@@ -299,8 +299,8 @@ def indicator_edit(request, pk):
         request.user, Indicator.objects.select_related("measure__plan"), perm="actions.change_indicator", pk=pk
     )
     form = IndicatorForm(request.POST or None, instance=indicator)
-    values = IndicatorValueFormSet(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid() and values.is_valid():
+    values = bind_rows(request, IndicatorValueFormSet, instance=indicator)
+    if request.method == "POST" and not adding_row(request) and form.is_valid() and values.is_valid():
         with transaction.atomic():
             form.save()
             values.save()

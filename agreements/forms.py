@@ -122,7 +122,7 @@ SignatoryFormSet = inlineformset_factory(
     Signatory,
     formset=ParentAwareFormSet,
     fields=["name", "title", "organisation"],
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 
@@ -153,7 +153,7 @@ DeliverableFormSet = inlineformset_factory(
     formset=ParentAwareFormSet,
     fields=["title", "due_date", "done_on"],
     widgets={"due_date": DATE, "done_on": DATE},
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 
@@ -181,7 +181,7 @@ CommitmentFormSet = inlineformset_factory(
     PledgeCommitment,
     form=CommitmentForm,
     formset=ParentAwareFormSet,
-    extra=2,
+    extra=1,
     can_delete=True,
 )
 

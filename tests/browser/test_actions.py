@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_coordinator_builds_a_plan_from_scratch(page, a11y, world):
     national_statuses()
+    world.own_county.actors.create(name="Länsstyrelsen Skåne", kind="county_board")
     sign_in(page, a11y, "samordnare", PASSWORD)
     a11y.check(page)
     page.goto("/lan/12/handlingsplaner/")
@@ -45,12 +46,27 @@ def test_coordinator_builds_a_plan_from_scratch(page, a11y, world):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ansvariga aktörer")
     a11y.check(page)
 
+    # One empty row; "Lägg till rad" adds more in the page (no reload), so three actors take one save.
+    expect(page.get_by_role("group", name="Ny rad")).to_have_count(1)
     page.locator("#id_participants-0-actor").select_option(label="Polisen")
     page.locator("#id_participants-0-role").select_option("lead")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Lägg till rad").click()
+    expect(page.locator("#id_participants-1-actor")).to_be_focused()
     page.locator("#id_participants-1-actor").select_option(label="Region Skåne")
+    page.get_by_role("button", name="Lägg till rad").click()
+    page.locator("#id_participants-2-actor").select_option(label="Länsstyrelsen Skåne")
+    page.locator("#id_participants-2-part").fill("Samordning")
+    expect(page.get_by_role("group", name="Ny rad")).to_have_count(3)
+    assert page.evaluate("window.notReloaded === true")
+    expect(page.locator("#id_participants-0-actor")).to_have_value(str(world.police.pk))
+    a11y.check(page)
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("1. Utvecklad avhopparverksamhet i Skåne")
-    expect(page.get_by_role("region", name="Ansvariga aktörer")).to_contain_text("Polisen – Huvudaktör")
+    actors = page.get_by_role("region", name="Ansvariga aktörer")
+    expect(actors).to_contain_text("Polisen – Huvudaktör")
+    expect(actors).to_contain_text("Region Skåne – Deltagare")
+    expect(actors).to_contain_text("Länsstyrelsen Skåne – Deltagare: Samordning")
     a11y.check(page)
 
     page.get_by_role("link", name="Redigera delmålen").click()
@@ -62,7 +78,7 @@ def test_coordinator_builds_a_plan_from_scratch(page, a11y, world):
     a11y.check(page)
 
     plan = ActionPlan.objects.get()
-    assert plan.measures.get().participants.count() == 2
+    assert plan.measures.get().participants.count() == 3
 
 
 def test_actor_contact_posts_an_update_quickly(page, a11y, world):
