@@ -355,6 +355,8 @@ class MeasureActor(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=ActorRole.choices, default=ActorRole.PARTICIPANT)
     part = models.CharField(_("its part"), max_length=200, blank=True)
     history = HistoricalRecords()
+    # How the change history names a row (portal.history): "Polisen (Lead)".
+    history_label = ("actor__name", "role")
 
     objects = MeasurePartQuerySet.as_manager()
 
@@ -428,6 +430,9 @@ class ProgressUpdate(models.Model):
     next_steps = models.TextField(_("next steps"), blank=True, max_length=4000)
     risks = models.TextField(_("risks"), blank=True, max_length=4000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Updates are part of the measure's change history: "On track (2026-03-14)".
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    history_label = ("status__name", "status__county_id", "date")
 
     objects = MeasurePartQuerySet.as_manager()
 

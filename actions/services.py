@@ -196,6 +196,7 @@ def measure_history(measure: Measure, limit: int = 20):
         WorkingGroupMember.history.filter(measure_id=measure.pk),
         Milestone.history.filter(measure_id=measure.pk),
         Indicator.history.filter(measure_id=measure.pk),
+        ProgressUpdate.history.filter(measure_id=measure.pk),
         limit=limit,
     )
 

@@ -4,6 +4,10 @@ Built on django-simple-history (the one history mechanism). ``change_log`` takes
 historical querysets that make up an object's story (the object itself and its parts),
 reads them together (one query where the database allows), and pairs every record with the
 previous record of the same object to say which fields changed.
+
+Every line names its object: by the model's ``history_label`` where it has one (fields of the row
+or of a related row, ``"actor__name"``, read with the history rows in the same query), else by the
+first of ``LABEL_FIELDS`` the row has.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from django.db import connection
 from django.db.models import DecimalField, F, Model, QuerySet, TextField, Value
 from django.db.models.functions import Cast, JSONObject
 from django.utils.formats import date_format, localize
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("Added"), "~": _("Changed"), "-": _("Deleted")}
-LABEL_FIELDS = ("name", "title", "organisation", "year")
+LABEL_FIELDS = ("name", "title", "organisation", "year", "commitment", "problem", "date")
+LABEL_LENGTH = 80  # a long text (a commitment, a problem) names its row by its beginning
 SKIPPED = {"id", "updated_at", "created_at", "version"}
 
 
@@ -36,9 +42,15 @@ class FieldChange:
 class Change:
     when: datetime.datetime
     who: str
-    what: str
+    kind: str  # what sort of thing changed: "responsible actor"
+    name: str  # which one: "Polisen (Lead)"; empty where a row has nothing to be named by
     action: str
     changes: tuple[FieldChange, ...]
+
+    @property
+    def what(self) -> str:
+        kind = self.kind[:1].upper() + self.kind[1:]
+        return f"{kind}: {self.name}" if self.name else kind
 
 
 def _display(field, value) -> str:
@@ -61,23 +73,61 @@ def _fields(model: type[Model]) -> list:
     ]
 
 
-def _label(model: type[Model], values: dict) -> str:
-    name = str(model._meta.verbose_name).capitalize()
+def _label_lookups(model: type[Model]) -> list[str]:
+    """The lookups through relations that name a row of ``model`` (its ``history_label``)."""
+    return [lookup for lookup in getattr(model, "history_label", ()) if "__" in lookup]
+
+
+def _named(model: type[Model], spec: tuple[str, ...], values: dict, related: dict) -> str:
+    """A row named by its model's ``history_label``: "Polisen (Lead)"."""
+    parts: list[str] = []
+    relations: dict[str, dict] = {}
+    for lookup in spec:
+        relation, _sep, attr = lookup.partition("__")
+        if not attr:
+            parts.append(lookup)
+            continue
+        if relation not in relations:
+            relations[relation] = {}
+            parts.append(relation)
+        relations[relation][attr] = related.get(lookup)
+    texts = []
+    for part in parts:
+        if part not in relations:
+            if values.get(part) not in (None, ""):
+                texts.append(_display(model._meta.get_field(part), values[part]))
+        elif any(value is not None for value in relations[part].values()):
+            # The related row rebuilt from the values read, named by its own __str__.
+            texts.append(str(model._meta.get_field(part).related_model(**relations[part])))
+    if not texts:
+        return ""
+    return texts[0] + (f" ({', '.join(texts[1:])})" if texts[1:] else "")
+
+
+def _label(model: type[Model], values: dict, related: dict) -> str:
+    """The name of one row in the change history, from its compared ``values`` and the ``related``
+    values its ``history_label`` reads through relations."""
+    spec = getattr(model, "history_label", None)
+    if spec and (named := _named(model, spec, values, related)):
+        return named
     for attr in LABEL_FIELDS:
         value = values.get(attr)
         if value not in (None, ""):
-            return f"{name}: {value}"
+            text = _display(model._meta.get_field(attr), value) if attr == "date" else str(value)
+            return Truncator(" ".join(text.split())).chars(LABEL_LENGTH)
     if "obligation" in values:
-        return f"{name}: {_display(model._meta.get_field('obligation'), values['obligation'])}"
-    return name
+        return _display(model._meta.get_field("obligation"), values["obligation"])
+    return ""
 
 
 def _rows(history: QuerySet, part: int, fields: list, count: int) -> QuerySet:
     """The newest ``count`` records of ``history`` as plain rows with the same columns whatever the
-    model: the compared fields travel in one JSON object, so that the histories can be read together
-    with ``union``. Decimals travel as text, which keeps their exact digits."""
+    model: the compared fields (and the related values that name the row) travel in one JSON object,
+    so that the histories can be read together with ``union``. Decimals travel as text, which keeps
+    their exact digits."""
     data = JSONObject(
-        **{f.attname: Cast(f.attname, TextField()) if isinstance(f, DecimalField) else F(f.attname) for f in fields}
+        **{f.attname: Cast(f.attname, TextField()) if isinstance(f, DecimalField) else F(f.attname) for f in fields},
+        **{lookup: F(lookup) for lookup in _label_lookups(history.model.instance_type)},
     )
     return history.order_by("-history_date", "-history_id").values(
         "id",
@@ -150,7 +200,8 @@ def change_log(*histories: QuerySet, limit: int = 20) -> list[Change]:
                 Change(
                     when=row["history_date"],
                     who=who,
-                    what=_label(model, values),
+                    kind=str(model._meta.verbose_name),
+                    name=_label(model, values, row["log_data"]),
                     action=str(ACTIONS[row["history_type"]]),
                     changes=diffs,
                 )
