@@ -8,13 +8,13 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum
 # make test: PostgreSQL and Redis from the environment, or local servers on their standard ports.
 TEST_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres:postgres@127.0.0.1:5432/trygghetsportalen)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
-TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=false \
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_TASK_DEFAULT_QUEUE=trygghetsportalen-test-$$$$ DJANGO_ENV=test DEBUG=false
 
 .PHONY: help setup run test lint pytest resilience bench services browser messages clean
 
 help:
-	@echo "make run    - set up everything and serve the portal at http://127.0.0.1:8000 (SQLite, tasks in-process)"
+	@echo "make run    - set up everything and serve the portal at http://127.0.0.1:8000 with its background worker (SQLite, a folder as broker)"
 	@echo "make test   - set up and run lint, migration check and the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
 	@echo "make resilience - load (50 users, 3 min) and fault tests against the portal under gunicorn (private PostgreSQL and Redis)"
 	@echo "make bench  - pages, throughput and county report at scale 1 and 10 under gunicorn; writes docs/benchmarks.md"
@@ -32,11 +32,12 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(STAMP) node_modules/.installed
 
+# The web server and one Celery worker with embedded beat (scripts/run_embedded.py); Ctrl-C stops both.
 run: setup
 	@bash scripts/ensure_system_packages.sh --optional
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) scripts/run_embedded.py 127.0.0.1:8000
 
 services: setup
 	@$(TEST_ENV) $(PY) scripts/ensure_services.py
@@ -69,4 +70,4 @@ messages: setup
 	$(PY) manage.py compilemessages -l sv -i ".venv" -i "node_modules"
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .ruff_cache var/broker

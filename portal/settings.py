@@ -1,7 +1,8 @@
 """Settings for Trygghetsportalen.
 
 Every knob is an environment variable with a safe development default, so that
-`make run` works with no configuration at all (SQLite, Celery tasks in-process).
+`make run` works with no configuration at all (SQLite, and a Celery worker on a broker
+that is a folder: no server to install).
 With ``DJANGO_ENV=production`` the portal refuses to start without a real
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every HTTPS protection that
 ``manage.py check --deploy`` asks for.
@@ -127,6 +128,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
     # Pooled connections are returned to the pool after each request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run: the web server, the worker and its beat write to one file. WAL lets readers go on while
+    # one process writes; a writer waits up to SQLITE_BUSY_SECONDS for another instead of failing with
+    # "database is locked"; and every transaction takes the write lock when it begins (IMMEDIATE), so two
+    # transactions never both read and then deadlock asking to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_SECONDS", default=20),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, sign-in and lockout ----------------------------------------------------
@@ -226,11 +239,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Trygghetsportalen <norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------
-# Without REDIS_URL (make run) tasks run in-process; with it, a worker process runs them.
+# A job never runs inside the request that starts it: a worker process runs it. With REDIS_URL
+# (tests, production) Redis is the broker; without it (make run) the broker is a folder, kombu's
+# filesystem transport, which needs no server: scripts/run_embedded.py starts the worker on it.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+EMBEDDED_BROKER_DIR = Path(env("EMBEDDED_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Celery's eager mode (a job run by the process that enqueues it) is never used: one way to run a job.
+CELERY_TASK_ALWAYS_EAGER = False
+# A task run in this process with task.apply() (tests of what a task does) raises what the task raised.
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="trygghetsportalen")
 CELERY_TASK_SERIALIZER = "json"
@@ -243,8 +261,17 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 # The broker re-delivers an unacknowledged task after this many seconds: it must exceed
 # the hard time limit, or a long task would be run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+if not REDIS_URL:
+    # One folder is both the queue the web server writes to and the one the worker reads from; the
+    # folders are made when Celery is configured (portal/celery.py). The worker looks twice a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
+        "data_folder_out": str(EMBEDDED_BROKER_DIR / "queue"),
+        "control_folder": str(EMBEDDED_BROKER_DIR / "control"),
+        "polling_interval": 0.5,
+    }
 CELERY_TIMEZONE = TIME_ZONE
-# Celery beat (`celery -A portal beat`): the daily jobs, in CELERY_TIMEZONE.
+# Celery beat (`celery -A portal beat`; make run: the worker's embedded beat): the schedules, in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE = {
     # Before the working day, so an officer reads it with the morning mail; each reminder is sent once.
     "deadline-reminders": {"task": "agreements.tasks.send_deadline_reminders", "schedule": crontab(hour=6, minute=30)},

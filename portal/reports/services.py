@@ -55,13 +55,45 @@ class TransientReportError(Exception):
     """Worth trying again: the database or the storage was briefly unavailable."""
 
 
-def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The quarter before ``today``: what the quarterly report covers."""
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def previous_quarter(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The quarter that ended before ``today``: what the scheduled quarterly report covers."""
     today = today or timezone.localdate()
-    first_of_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    end = first_of_quarter - datetime.timedelta(days=1)
-    start = datetime.date(end.year, 3 * ((end.month - 1) // 3) + 1, 1)
-    return start, end
+    end = quarter_start(today) - datetime.timedelta(days=1)
+    return quarter_start(end), end
+
+
+@dataclass(frozen=True)
+class SuggestedPeriod:
+    """The period the report form offers: ``after`` is the end of the latest report's period, if any."""
+
+    start: datetime.date
+    end: datetime.date
+    after: datetime.date | None
+
+
+def suggested_period(
+    *, kind: str, county: County, municipality: Municipality | None, today: datetime.date | None = None
+) -> SuggestedPeriod:
+    """What has happened since the latest report of this kind and scope, up to today.
+
+    From the day after the latest produced report's period ended; with no report yet, or one whose
+    period already reaches today, from the first day of the current quarter. (The scheduled report
+    keeps covering the quarter that ended: ``previous_quarter``.)
+    """
+    today = today or timezone.localdate()
+    after = (
+        Report.objects.filter(kind=kind, county=county, municipality=municipality, status=ReportStatus.DONE)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    if after is not None and after < today:
+        return SuggestedPeriod(after + datetime.timedelta(days=1), today, after)
+    return SuggestedPeriod(quarter_start(today), today, None)
 
 
 def request_report(
@@ -256,7 +288,7 @@ def resend_queued_reports(now: datetime.datetime | None = None) -> int:
 
 def produce_quarterly_county_reports(today: datetime.date | None = None) -> list[Report]:
     """One county report per county with a steering group, for the quarter just ended."""
-    start, end = default_period(today)
+    start, end = previous_quarter(today)
     counties = County.objects.filter(pk__in=Grant.objects.filter(role=Role.STEERING_GROUP).values("county_id"))
     return [
         request_report(

@@ -20,6 +20,16 @@ class ReportRequestForm(forms.Form):
     period_start = forms.DateField(label=gettext_lazy("Period from"), widget=DATE)
     period_end = forms.DateField(label=gettext_lazy("Period to"), widget=DATE)
 
+    def __init__(self, *args, suggestion: services.SuggestedPeriod, **kwargs):
+        super().__init__(*args, initial={"period_start": suggestion.start, "period_end": suggestion.end}, **kwargs)
+        if suggestion.after:
+            self.fields["period_start"].help_text = _(
+                "Suggested: the day after the period of the latest report, which ended %(date)s."
+            ) % {"date": suggestion.after.isoformat()}
+        else:
+            self.fields["period_start"].help_text = _("Suggested: the first day of this quarter.")
+        self.fields["period_end"].help_text = _("Suggested: today.")
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
@@ -40,22 +50,23 @@ def _scope(request, code: str, kind: str):
 @require_http_methods(["GET", "POST"])
 def report_list(request, code, kind):
     county, municipality, may_request = _scope(request, code, kind)
-    start, end = services.default_period()
-    form = ReportRequestForm(request.POST or None, initial={"period_start": start, "period_end": end})
-    if request.method == "POST":
-        if not may_request:
-            raise PermissionDenied
-        if form.is_valid():
-            report = services.request_report(
-                kind=kind,
-                county=county,
-                municipality=municipality,
-                period_start=form.cleaned_data["period_start"],
-                period_end=form.cleaned_data["period_end"],
-                user=request.user,
-            )
-            messages.success(request, _("The report is queued. This page shows when it is ready."))
-            return redirect(report)
+    if request.method == "POST" and not may_request:
+        raise PermissionDenied
+    form = None
+    if may_request:
+        suggestion = services.suggested_period(kind=kind, county=county, municipality=municipality)
+        form = ReportRequestForm(request.POST or None, suggestion=suggestion)
+    if request.method == "POST" and form.is_valid():
+        report = services.request_report(
+            kind=kind,
+            county=county,
+            municipality=municipality,
+            period_start=form.cleaned_data["period_start"],
+            period_end=form.cleaned_data["period_end"],
+            user=request.user,
+        )
+        # The report page says that it is queued, and then how it goes: no message of its own.
+        return redirect(report)
     reports = Report.objects.visible_to(request.user).filter(kind=kind, county=county, municipality=municipality)
     return render(
         request,
@@ -65,7 +76,7 @@ def report_list(request, code, kind):
             "municipality": municipality,
             "kind": kind,
             "reports": reports.select_related("requested_by", "county", "municipality")[:50],
-            "form": form if may_request else None,
+            "form": form,
         },
     )
 
@@ -106,5 +117,4 @@ def report_retry(request, pk):
         messages.info(request, _("Only a failed report can be tried again."))
         return redirect(report)
     services.retry_report(report)
-    messages.success(request, _("The report is queued again."))
-    return redirect(report)
+    return redirect(report)  # whose status now says it is queued

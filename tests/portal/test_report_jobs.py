@@ -551,8 +551,8 @@ def test_the_sweep_fails_reports_left_running_and_leaves_recent_ones(world, sett
         (datetime.date(2026, 12, 31), (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))),
     ],
 )
-def test_the_default_period_is_the_quarter_before(today, period):
-    assert services.default_period(today) == period
+def test_the_scheduled_period_is_the_quarter_before(today, period):
+    assert services.previous_quarter(today) == period
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import render, services
+from tests import parsed
 from tests.factories import (
     ActionPlanFactory,
     ActorFactory,
@@ -347,3 +349,188 @@ def test_a_report_that_keeps_killing_its_worker_is_failed_not_run_again(world, p
     assert report.status == ReportStatus.FAILED
     assert "stoppade bakgrundsprocessen flera gånger" in report.error
     assert not report.file
+
+
+# --- One status message at a time ---------------------------------------------------------------
+
+
+def swedish(msgid: str) -> str:
+    with translation.override("sv"):
+        return translation.gettext(msgid)
+
+
+QUEUED = "The report is queued and starts as soon as a background worker is free."
+RUNNING = "The report is being produced. This usually takes a few seconds."
+DOWNLOAD = "Download the report (PDF)"
+
+
+def page_messages(client, url: str) -> list[str]:
+    return parsed.messages(parsed.parse(client.get(url, headers={"accept-language": "sv"}).content))
+
+
+def test_ordering_a_report_shows_one_message_that_it_is_queued(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.user("county_coordinator"))
+    with django_capture_on_commit_callbacks():  # the job is not run: the report stays queued
+        response = client.post("/lan/12/rapporter/", {"period_start": "2026-07-01", "period_end": "2026-09-30"})
+    assert page_messages(client, response["Location"]) == [swedish(QUEUED)]
+
+
+def test_a_report_built_before_its_page_loads_shows_only_that_it_is_done(
+    client, world, plan, django_capture_on_commit_callbacks
+):
+    """The worker may finish before the browser follows the redirect: the page says done, and nothing else."""
+    client.force_login(world.user("county_coordinator"))
+    with django_capture_on_commit_callbacks():
+        response = client.post("/lan/12/rapporter/", {"period_start": "2026-07-01", "period_end": "2026-09-30"})
+    services.build_report(Report.objects.get().pk)
+
+    (message,) = page_messages(client, response["Location"])
+    assert re.match(r"Rapporten är klar \(\d+ sidor, ", message), message
+    assert message.endswith(swedish(DOWNLOAD))
+
+
+def test_trying_a_failed_report_again_shows_one_message_that_it_is_queued(
+    client, world, django_capture_on_commit_callbacks
+):
+    report = county_report(world)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="Rapporten kunde inte tas fram.")
+    client.force_login(world.user("county_coordinator"))
+    with django_capture_on_commit_callbacks():
+        response = client.post(f"/rapporter/{report.pk}/forsok-igen/")
+    assert page_messages(client, response["Location"]) == [swedish(QUEUED)]
+
+
+FAILED_BECAUSE = "Rapporten kunde inte tas fram."
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (ReportStatus.QUEUED, lambda: swedish(QUEUED)),
+        (ReportStatus.RUNNING, lambda: swedish(RUNNING)),
+        (ReportStatus.FAILED, lambda: f"{FAILED_BECAUSE} {swedish('Try again')}"),
+    ],
+    ids=["queued", "running", "failed"],
+)
+def test_the_report_page_and_its_polled_status_show_one_message(client, world, status, expected):
+    report = county_report(world)
+    Report.objects.filter(pk=report.pk).update(status=status, error=FAILED_BECAUSE)
+    client.force_login(world.user("steering_group"))
+    assert page_messages(client, f"/rapporter/{report.pk}/") == [expected()]
+    assert page_messages(client, f"/rapporter/{report.pk}/status/") == [expected()]
+
+
+# --- The period the form offers -------------------------------------------------------------------
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def report_ending(world, end: datetime.date, status=ReportStatus.DONE, municipality=None) -> Report:
+    return Report.objects.create(
+        kind=ReportKind.MUNICIPALITY if municipality else ReportKind.COUNTY,
+        county=world.own_county,
+        municipality=municipality,
+        period_start=end - datetime.timedelta(days=60),
+        period_end=end,
+        status=status,
+    )
+
+
+def offered_period(client, url: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The form's two fields, found by their labels: (value, what is read out after the name) each."""
+    page = parsed.parse(client.get(url, headers={"accept-language": "sv"}).content)
+    start, end = parsed.field(page, "Period från"), parsed.field(page, "Period till")
+    return (start.get("value"), parsed.description(page, start)), (end.get("value"), parsed.description(page, end))
+
+
+def test_the_form_offers_the_period_since_the_latest_report_up_to_today(client, world):
+    today = timezone.localdate()
+    latest = today - datetime.timedelta(days=20)
+    report_ending(world, latest - datetime.timedelta(days=90))
+    report_ending(world, latest)
+    # Neither a failed report, nor one of a municipality, nor one of another county counts.
+    report_ending(world, today - datetime.timedelta(days=2), status=ReportStatus.FAILED)
+    report_ending(world, today - datetime.timedelta(days=2), municipality=world.own_municipality)
+    client.force_login(world.user("county_coordinator"))
+
+    start, end = offered_period(client, "/lan/12/rapporter/")
+
+    assert start == (
+        (latest + datetime.timedelta(days=1)).isoformat(),
+        f"Förslag: dagen efter perioden i den senaste rapporten, som slutade {latest.isoformat()}.",
+    )
+    assert end == (today.isoformat(), "Förslag: i dag.")
+
+
+def test_without_a_report_the_form_offers_this_quarter_up_to_today(client, world):
+    today = timezone.localdate()
+    # A report whose period already reaches today leaves nothing to report since: this quarter is offered.
+    report_ending(world, today + datetime.timedelta(days=5), municipality=world.own_municipality)
+    client.force_login(world.user("county_coordinator"))
+
+    for url in ("/lan/12/rapporter/", "/kommuner/1281/rapporter/", "/kommuner/1293/rapporter/"):
+        start, end = offered_period(client, url)
+        assert start == (quarter_start(today).isoformat(), "Förslag: första dagen i innevarande kvartal."), url
+        assert end == (today.isoformat(), "Förslag: i dag."), url
+
+
+def test_the_municipality_form_offers_the_period_since_that_municipalitys_latest_report(client, world):
+    today = timezone.localdate()
+    report_ending(world, today - datetime.timedelta(days=10), municipality=world.own_municipality)
+    report_ending(world, today - datetime.timedelta(days=3), municipality=world.neighbour_municipality)
+    client.force_login(world.user("municipal_officer"))  # Lund's officer
+
+    (start, _), (end, _) = offered_period(client, "/kommuner/1281/rapporter/")
+
+    assert (start, end) == ((today - datetime.timedelta(days=9)).isoformat(), today.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("today", "latest_end", "expected"),
+    [
+        # No report: this quarter up to today, on its first and its last day too.
+        (datetime.date(2026, 11, 15), None, (datetime.date(2026, 10, 1), datetime.date(2026, 11, 15), None)),
+        (datetime.date(2026, 1, 1), None, (datetime.date(2026, 1, 1), datetime.date(2026, 1, 1), None)),
+        (datetime.date(2026, 3, 31), None, (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31), None)),
+        # The quarterly report of the quarter that ended: from the first day of this quarter.
+        (
+            datetime.date(2026, 11, 15),
+            datetime.date(2026, 9, 30),
+            (datetime.date(2026, 10, 1), datetime.date(2026, 11, 15), datetime.date(2026, 9, 30)),
+        ),
+        # A report long ago: everything since, across quarters and years.
+        (
+            datetime.date(2026, 2, 10),
+            datetime.date(2025, 6, 30),
+            (datetime.date(2025, 7, 1), datetime.date(2026, 2, 10), datetime.date(2025, 6, 30)),
+        ),
+        # A report up to yesterday: today alone.
+        (
+            datetime.date(2026, 5, 20),
+            datetime.date(2026, 5, 19),
+            (datetime.date(2026, 5, 20), datetime.date(2026, 5, 20), datetime.date(2026, 5, 19)),
+        ),
+        # A report whose period reaches today or beyond: this quarter up to today.
+        (
+            datetime.date(2026, 5, 20),
+            datetime.date(2026, 5, 20),
+            (datetime.date(2026, 4, 1), datetime.date(2026, 5, 20), None),
+        ),
+    ],
+)
+def test_the_suggested_period(world, today, latest_end, expected):
+    if latest_end:
+        report_ending(world, latest_end)
+    suggestion = services.suggested_period(
+        kind=ReportKind.COUNTY, county=world.own_county, municipality=None, today=today
+    )
+    assert (suggestion.start, suggestion.end, suggestion.after) == expected
+
+
+def test_the_quarterly_report_still_covers_the_quarter_that_ended(world, django_capture_on_commit_callbacks):
+    report_ending(world, datetime.date(2025, 11, 15))  # a report in the middle of the quarter
+    with django_capture_on_commit_callbacks():
+        (report,) = services.produce_quarterly_county_reports(datetime.date(2026, 1, 1))
+    assert (report.period_start, report.period_end) == (datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))

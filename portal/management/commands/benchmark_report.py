@@ -154,7 +154,7 @@ class Command(BaseCommand):
         if options["runs"] < 1:
             raise CommandError("--runs must be at least 1.")
 
-        start, end = services.default_period()
+        start, end = services.previous_quarter()
         reports = [
             Report.objects.create(
                 kind=options["kind"],
