@@ -1,6 +1,6 @@
 """The columns of the measures table when it is exported (CSV or Excel), as shown on the plan page."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portal.exports import Column
 
@@ -16,7 +16,8 @@ def _participants(measure) -> str:
 
 def measure_columns() -> list[Column]:
     return [
-        Column(gettext("Number"), lambda m: m.number),
+        # "Number" as in "measure no. 3" (Swedish "Nummer"), not a count ("Antal"): hence the context.
+        Column(pgettext("measure", "Number"), lambda m: m.number),
         Column(gettext("Measure"), lambda m: m.title),
         Column(gettext("Lead actor"), _lead),
         Column(gettext("Participating actors"), _participants),

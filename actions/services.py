@@ -38,6 +38,7 @@ from actions.models import (
 )
 from portal import charts
 from portal.concurrency import save_versioned
+from portal.formatting import indicator_decimals
 from portal.history import change_log
 
 # code, English name (translated when shown), tone, done, cancelled, position
@@ -217,7 +218,7 @@ def indicator_chart(indicator) -> str:
         chart_id=f"indicator-{indicator.pk}",
         title=indicator.name,
         unit=indicator.unit,
-        decimals=0 if all(v.value == v.value.to_integral() for v in values) else 1,
+        decimals=indicator_decimals(indicator),
         target=float(indicator.target) if indicator.target is not None else None,
         target_label=gettext("Target"),
     )

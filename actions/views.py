@@ -333,7 +333,7 @@ def support_activity_list(request, code):
     activities = (
         SupportActivity.objects.visible_to(request.user)
         .filter(county=county)
-        .select_related("measure")
+        .with_measure_for(request.user)
         .prefetch_related("municipalities", "counties")
     )
     if request.GET.get("format"):

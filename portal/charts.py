@@ -11,13 +11,13 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
+
+from portal.formatting import format_number
 
 TEXT = "#212529"
 AXIS = "#6c757d"
@@ -288,13 +288,8 @@ def _prefix(chart_id: str) -> str:
 
 
 def _format(value: float, decimals: int, unit: str) -> str:
-    """Swedish (or the active language's) grouping and decimal comma, unit after a non-breaking space.
-
-    Rounded half up here because number_format truncates floats (12.96 would show as 12,9).
-    """
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = number_format(rounded if rounded else abs(rounded), decimal_pos=decimals, use_l10n=True, force_grouping=True)
-    return f"{text}\xa0{unit}" if unit else text
+    """The portal's one number rule (portal/formatting.py), so a chart and the text beside it agree."""
+    return format_number(value, decimals, unit)
 
 
 def _scale(values: Sequence[float], decimals: int, max_ticks: int = 5) -> _Scale:

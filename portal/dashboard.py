@@ -39,7 +39,7 @@ from municipalities.models import (
     outdated_before,
 )
 from municipalities.services import county_overview
-from portal import charts
+from portal import charts, formatting
 from portal.collation import swedish_key
 from portal.history import Change, change_log
 from portal.models import Report, ReportKind, Role
@@ -280,7 +280,7 @@ class CoordinatorDashboard:
 
 def _quality_bands(key: str, county: County, agreement_rows) -> tuple[list[QualityBand], str]:
     reviews_url = _url("agreements:review_list", code=county.code)
-    bands = [QualityBand(f"{low}–{high} %", [], reviews_url) for low, high in QUALITY_BANDS]
+    bands = [QualityBand(f"{low}–{formatting.percent(high)}", [], reviews_url) for low, high in QUALITY_BANDS]
     not_reviewed = QualityBand(gettext("Not reviewed"), [], _url("agreements:county_overview", code=county.code))
     for row in agreement_rows:
         if row.latest_review is None:
@@ -552,7 +552,7 @@ def actor_dashboard(user, actor_ids, county_ids, today: datetime.date) -> ActorD
 class ComplianceShare:
     label: str
     count: int
-    percent: int | None
+    percent: int | None  # rounded half up, as every percentage (portal.formatting)
     url: str
 
 
@@ -609,7 +609,7 @@ def national_dashboard(today: datetime.date) -> NationalDashboard:
                 ComplianceShare(
                     str(label),
                     count,
-                    round(100 * count / total) if total else None,
+                    int(formatting.round_half_up(100 * count / total)) if total else None,
                     _url(
                         "municipalities:county_detail",
                         {"obligation": obligation, "state": ComplianceState.IN_PLACE},

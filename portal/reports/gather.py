@@ -1,8 +1,8 @@
 """What a report shows, read with a number of queries that does not grow with the data.
 
-The report reads the county's published material only (drafts are the municipality's own
-work in progress), through the same services the pages use, so a number in a report is the
-number on the page.
+The report reads the county's published material only (draft agreements and pledges are the
+municipality's work in progress, a draft action plan the county coordinators'), through the same
+services the pages use, so a number in a report is the number on the page.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def _previous(report: Report) -> Report | None:
 
 
 def _current_plan(county) -> ActionPlan | None:
-    plans = ActionPlan.objects.filter(county=county).order_by("-period_start")
+    """The county's active plan, else its latest; never a draft (the steering group reads the report)."""
+    plans = ActionPlan.objects.published().filter(county=county).order_by("-period_start")
     return plans.filter(status=PlanStatus.ACTIVE).first() or plans.first()
 
 
@@ -161,7 +162,8 @@ def _described(measures: list[Measure], today: datetime.date) -> list[DescribedM
     chosen = measures
     if len(measures) > DETAILED_MEASURES:
         chosen = [m for m in measures if _needs_attention(m, today)][:DETAILED_MEASURES]
-    # Every indicator with its latest value; the values themselves only of the charted ones.
+    # Every indicator with its latest value; the values themselves only of those charted or listed
+    # (a listed indicator's figures are written in its precision, which its values decide).
     latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-date", "-pk")
     indicators = Indicator.objects.annotate(
         latest_value=Subquery(latest.values("value")[:1]), latest_date=Subquery(latest.values("date")[:1])
@@ -170,8 +172,10 @@ def _described(measures: list[Measure], today: datetime.date) -> list[DescribedM
     prefetch_related_objects(
         chosen, Prefetch("indicators", queryset=indicators), Prefetch("milestones", queryset=open_milestones)
     )
-    charted = [i for measure in chosen for i in list(measure.indicators.all())[:INDICATOR_CHARTS]]
-    prefetch_related_objects(charted, Prefetch("values", queryset=IndicatorValue.objects.order_by("date")))
+    shown = [
+        i for measure in chosen for i in list(measure.indicators.all())[: INDICATOR_CHARTS + MORE_INDICATORS_LISTED]
+    ]
+    prefetch_related_objects(shown, Prefetch("values", queryset=IndicatorValue.objects.order_by("date")))
     described = []
     for measure in chosen:
         indicators = list(measure.indicators.all())

@@ -8,7 +8,7 @@ coordinator manages the plan.
 import pytest
 
 from actions.models import PlanDocument, SupportActivity
-from tests.factories import pdf_upload
+from tests.factories import ActionPlanFactory, MeasureActorFactory, MeasureFactory, MilestoneFactory, pdf_upload
 from tests.matrix import Row, check_row, expect, matrix_cases, uncovered
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +20,24 @@ MANAGE = {
     "foreign": FOREIGN,
 }
 REPORT = {"own": expect(200, anonymous=302, steering_group=403), "foreign": FOREIGN}
+# A draft plan and every row under it are for the county's coordinators and the national
+# administrators: the rest of the county gets a 404, to read, report on or change it.
+DRAFT = expect(404, anonymous=302, county_coordinator=200, national_admin=200)
+READ_DRAFT = {**READ, "draft": DRAFT}
+MANAGE_DRAFT = {**MANAGE, "draft": DRAFT}
+REPORT_DRAFT = {**REPORT, "draft": DRAFT}
 
 
 @pytest.fixture
 def world(world):
     from portal.uploads import fill_document
 
-    for side in ("own", "foreign"):
+    draft = world.draft_plan = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
+    world.draft_measure = MeasureFactory(plan=draft, number=1, title="Insats i utkastet")
+    MeasureActorFactory(measure=world.draft_measure, actor=world.police, role="lead")
+    world.draft_measure.municipalities.add(world.own_municipality)
+    world.draft_milestone = MilestoneFactory(measure=world.draft_measure)
+    for side in ("own", "foreign", "draft"):
         plan = getattr(world, f"{side}_plan")
         document = fill_document(PlanDocument(plan=plan), pdf_upload("Handlingsplan.pdf"), None)
         document.save()
@@ -53,19 +64,19 @@ ROWS = [
     Row("actions:support_activity_list", kwargs=county, **READ),
     Row("actions:support_activity_create", kwargs=county, **MANAGE),
     Row("actions:status_list", kwargs=county, **READ),
-    Row("actions:plan_detail", kwargs=pk_of("plan"), **READ),
-    Row("actions:plan_edit", kwargs=pk_of("plan"), **MANAGE),
-    Row("actions:measure_create", kwargs=pk_of("plan"), **MANAGE),
-    Row("actions:plan_document", kwargs=pk_of("plan_document"), **READ),
-    Row("actions:measure_detail", kwargs=pk_of("measure"), **READ),
-    Row("actions:measure_edit", kwargs=pk_of("measure"), **MANAGE),
-    Row("actions:measure_actors_edit", kwargs=pk_of("measure"), **MANAGE),
-    Row("actions:working_group_edit", kwargs=pk_of("measure"), **MANAGE),
-    Row("actions:milestones_edit", kwargs=pk_of("measure"), **MANAGE),
-    Row("actions:progress_update_create", kwargs=pk_of("measure"), **REPORT),
-    Row("actions:indicator_create", kwargs=pk_of("measure"), **MANAGE),
-    Row("actions:milestone_done", kwargs=pk_of("milestone"), **REPORT),
-    Row("actions:indicator_edit", kwargs=pk_of("indicator"), **MANAGE),
+    Row("actions:plan_detail", kwargs=pk_of("plan"), **READ_DRAFT),
+    Row("actions:plan_edit", kwargs=pk_of("plan"), **MANAGE_DRAFT),
+    Row("actions:measure_create", kwargs=pk_of("plan"), **MANAGE_DRAFT),
+    Row("actions:plan_document", kwargs=pk_of("plan_document"), **READ_DRAFT),
+    Row("actions:measure_detail", kwargs=pk_of("measure"), **READ_DRAFT),
+    Row("actions:measure_edit", kwargs=pk_of("measure"), **MANAGE_DRAFT),
+    Row("actions:measure_actors_edit", kwargs=pk_of("measure"), **MANAGE_DRAFT),
+    Row("actions:working_group_edit", kwargs=pk_of("measure"), **MANAGE_DRAFT),
+    Row("actions:milestones_edit", kwargs=pk_of("measure"), **MANAGE_DRAFT),
+    Row("actions:progress_update_create", kwargs=pk_of("measure"), **REPORT_DRAFT),
+    Row("actions:indicator_create", kwargs=pk_of("measure"), **MANAGE_DRAFT),
+    Row("actions:milestone_done", kwargs=pk_of("milestone"), **REPORT_DRAFT),
+    Row("actions:indicator_edit", kwargs=pk_of("indicator"), **MANAGE_DRAFT),
     Row(
         "actions:actor_detail",
         kwargs=lambda world, side: {"pk": (world.own_actor if side == "own" else world.foreign_actor).pk},

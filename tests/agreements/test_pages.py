@@ -182,7 +182,7 @@ def test_the_coordinator_reviews_and_the_municipality_reads_it(client, world):
     assert client.post(f"/medborgarloften/{world.own_pledge.pk}/granskning/", data).status_code == 302
     client.force_login(world.user("municipal_officer"))
     page = text(client.get(f"/medborgarloften/{world.own_pledge.pk}/"))
-    assert "24 av 24 poäng (100 %)" in page
+    assert "24 av 24 poäng (100\xa0%)" in page  # a percentage as everywhere: no-break space
     assert "Tydlig orsaksanalys." in page
     assert client.post(f"/medborgarloften/{world.own_pledge.pk}/granskning/", data).status_code == 403
 

@@ -1,0 +1,27 @@
+"""Template filters for the portal's numbers and long texts (portal/formatting.py): ``{% load formatting %}``.
+
+- ``{{ summary.progress|percent }}``: 18 %
+- ``{{ indicator.baseline|measure_value:indicator }}``: 31,4 %
+- ``{{ plan.description|shortened }}``: the first paragraph, at most 300 characters
+"""
+
+from django import template
+
+from portal import formatting
+
+register = template.Library()
+
+
+@register.filter
+def percent(value) -> str:
+    return formatting.percent(value)
+
+
+@register.filter
+def measure_value(value, indicator) -> str:
+    return formatting.measure_value(value, indicator)
+
+
+@register.filter
+def shortened(text) -> str:
+    return formatting.shortened(text)
