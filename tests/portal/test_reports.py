@@ -534,3 +534,62 @@ def test_the_quarterly_report_still_covers_the_quarter_that_ended(world, django_
     with django_capture_on_commit_callbacks():
         (report,) = services.produce_quarterly_county_reports(datetime.date(2026, 1, 1))
     assert (report.period_start, report.period_end) == (datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
+
+
+# --- Page layout of the PDF ----------------------------------------------------------------------
+
+
+def page_lines(reader: PdfReader) -> list[list[str]]:
+    """Each page's lines of text, without the page frame (running title, portal name, "Sida x av y")."""
+    pages = []
+    for page in reader.pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        lines = [
+            line
+            for line in lines
+            if not re.fullmatch(r"(Trygghetsportalen\s*)?(Sida \d+ av \d+)?(\s*Trygghetsportalen)?", line)
+            and "· Lägesrapport " not in line
+        ]
+        pages.append(lines)
+    return pages
+
+
+# What follows a described measure's heading: its facts table and its latest update.
+CONTINUATION = re.compile(
+    r"^(Ansvarig huvudaktör|Deltagande aktörer|Status|Framsteg|Måldatum|Senaste lägesrapport|Nästa steg:|Risker:|"
+    r"Nästa delmål:)"
+)
+MEASURE_HEADING = re.compile(r"^\d+\. Insats \d+:")
+
+
+@pytest.mark.parametrize("length", [1, 2, 3], ids=["short", "medium", "long"])
+def test_a_measures_heading_facts_and_update_stay_on_one_page_and_no_page_holds_one_line(world, length):
+    """A long list of described measures, with updates of different lengths so that the page breaks fall
+    in different places: no page begins inside a measure (its facts or update away from its heading),
+    none ends with a measure's heading, and none carries a single line of text."""
+    plan = ActionPlanFactory(county=world.own_county, title="Skåne tillsammans mot brott")
+    for number in range(1, 11):
+        measure = MeasureFactory(
+            plan=plan, number=number, title=f"Insats {number}: samverkan mot våld i nära relationer"
+        )
+        MeasureActorFactory(measure=measure, actor=world.police, role="lead")
+        progress_update(
+            measure,
+            status_code="delayed",
+            percent=30,
+            date=datetime.date(2026, 6, 1),
+            done_text="Kartläggning och utbildning av personal i samverkan med kommunerna. " * (length + number % 4),
+            next_steps="Utvärdera arbetet med socialtjänsten.",
+            risks="Personalbrist.",
+        )
+    report = county_report(world)
+    services.build_report(report.pk)  # the real rendering, through the service the worker calls
+    report.refresh_from_db()
+    pages = page_lines(PdfReader(io.BytesIO(report.file.read())))
+
+    measure_pages = [n for n, lines in enumerate(pages) if any(MEASURE_HEADING.match(line) for line in lines)]
+    assert len(measure_pages) >= 3  # the list runs over several pages
+    for n, lines in enumerate(pages, start=1):
+        assert len(lines) != 1, f"page {n} holds a single line: {lines}"
+        assert not CONTINUATION.match(lines[0]), f"page {n} begins inside a measure: {lines[:3]}"
+        assert not MEASURE_HEADING.match(lines[-1]), f"page {n} ends with a measure's heading: {lines[-3:]}"
