@@ -18,6 +18,7 @@ from actions.models import (
     SupportActivity,
     WorkingGroupMember,
 )
+from actions.services import normalised_name, similar_actors
 from municipalities.models import County, Municipality
 from portal.concurrency import VersionedForm
 from portal.editing import ParentAwareFormSet
@@ -29,6 +30,41 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def county_actors(county_id: int):
     """Actors that can take part in a county's plan: the county's own and the national ones."""
     return Actor.objects.filter(Q(county__isnull=True) | Q(county_id=county_id)).order_by("name")
+
+
+class ActorForm(forms.ModelForm):
+    """A county's own actor. A name like one the county already sees ("Polisen" beside "Polisen
+    Region Mitt") is saved only when the user confirms it with "Save anyway" (``SAVE_ANYWAY``, whose
+    value is the name confirmed, so a changed name is checked again)."""
+
+    SAVE_ANYWAY = "save_anyway"
+
+    class Meta:
+        model = Actor
+        fields = ["name", "kind"]
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.county = county
+        self.similar: list[Actor] = []
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Give the actor's name."))
+        similar = similar_actors(name, self.county, exclude=self.instance.pk)
+        same = [actor for actor in similar if normalised_name(actor.name) == normalised_name(name)]
+        if same:
+            where = _("national actor") if same[0].county_id is None else self.county.name
+            raise forms.ValidationError(
+                _("There is already an actor named “%(name)s” (%(where)s).") % {"name": same[0].name, "where": where}
+            )
+        if similar and " ".join(self.data.get(self.SAVE_ANYWAY, "").split()) != name:
+            self.similar = similar
+            raise forms.ValidationError(
+                _("Check the name: actors with similar names exist. Save anyway if this is another actor.")
+            )
+        return name
 
 
 class ActionPlanForm(VersionedForm):

@@ -12,6 +12,9 @@ def can_report_on_milestone(user, milestone) -> bool:
 
 rules.add_perm("actions.view_actor", can_view)
 rules.add_perm("actions.change_actor", can_change)
+# Adding an actor of its own to a county (obj is the County): its coordinators. National actors are
+# the administrators' (the admin site); a coordinator changes only the county's own (change_actor).
+rules.add_perm("actions.add_actor", can_change)
 # Creating plans and support activities of a county, and extending its list of statuses: obj is the County.
 rules.add_perm("actions.manage_county_plans", can_change)
 rules.add_perm("actions.view_actionplan", can_view)

@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +38,7 @@ from actions.models import (
     WorkingGroupMember,
 )
 from portal import charts
+from portal.collation import swedish_key
 from portal.concurrency import save_versioned
 from portal.formatting import indicator_decimals
 from portal.history import change_log
@@ -225,6 +227,49 @@ def indicator_chart(indicator) -> str:
 
 
 # --- Actors -------------------------------------------------------------------------------------
+
+SIMILAR_RATIO = 0.85  # difflib's ratio above which two names are taken for the same actor's
+SIMILAR_MIN_LENGTH = 4  # a shorter name is not looked for inside others ("Ab" is in too many)
+
+
+def normalised_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _alike(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= SIMILAR_MIN_LENGTH and short in long:
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_RATIO
+
+
+def similar_actors(name: str, county, *, exclude: int | None = None) -> list[Actor]:
+    """The actors a county chooses from (national and its own) whose names are like ``name``:
+    the same but for case and spaces, one inside the other ("Polisen" and "Polisen Region Mitt"),
+    or nearly the same letters. One query; a county has tens of actors, not thousands."""
+    wanted = normalised_name(name)
+    candidates = Actor.objects.for_county(county.pk).exclude(pk=exclude).order_by("name")
+    return [actor for actor in candidates if _alike(wanted, normalised_name(actor.name))]
+
+
+@transaction.atomic
+def save_actor(form, *, county=None) -> Actor:
+    """Create an actor of ``county`` or save changes to one; the form has checked the name."""
+    if county is not None:
+        form.instance.county = county
+    return form.save()
+
+
+def county_actors_page(county):
+    """The county's own actors and the national ones, for the county's list of actors."""
+    actors = sorted(Actor.objects.for_county(county.pk), key=lambda actor: swedish_key(actor.name))
+    return [a for a in actors if a.county_id == county.pk], [a for a in actors if a.county_id is None]
+
+
+def actor_history(actor: Actor, limit: int = 20):
+    return change_log(Actor.history.filter(id=actor.pk), limit=limit)
 
 
 def actor_measures(actor: Actor, user) -> list[Measure]:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("lan/<str:code>/stodinsatser/", views.support_activity_list, name="support_activity_list"),
     path("lan/<str:code>/stodinsatser/ny/", views.support_activity_create, name="support_activity_create"),
     path("lan/<str:code>/statusar/", views.status_list, name="status_list"),
+    path("lan/<str:code>/aktorer/", views.actor_list, name="actor_list"),
+    path("lan/<str:code>/aktorer/ny/", views.actor_create, name="actor_create"),
     path("handlingsplaner/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("handlingsplaner/<int:pk>/redigera/", views.plan_edit, name="plan_edit"),
     path("handlingsplaner/<int:pk>/insatser/ny/", views.measure_create, name="measure_create"),
@@ -26,5 +28,6 @@ urlpatterns = [
     path("delmal/<int:pk>/klart/", views.milestone_done, name="milestone_done"),
     path("indikatorer/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("aktorer/<int:pk>/", views.actor_detail, name="actor_detail"),
+    path("aktorer/<int:pk>/redigera/", views.actor_edit, name="actor_edit"),
     path("stodinsatser/<int:pk>/", views.support_activity_edit, name="support_activity_edit"),
 ]

@@ -13,6 +13,7 @@ from actions import services
 from actions.exports import measure_columns, support_activity_columns
 from actions.forms import (
     ActionPlanForm,
+    ActorForm,
     IndicatorForm,
     IndicatorValueFormSet,
     MeasureActorFormSet,
@@ -314,12 +315,68 @@ def indicator_edit(request, pk):
 # --- Actors ---------------------------------------------------------------------------------
 
 
+ADD_ACTOR = "actions.add_actor"
+CHANGE_ACTOR = "actions.change_actor"
+
+
+@login_required
+@require_GET
+def actor_list(request, code):
+    county = get_for_user(request.user, County, code=code)
+    own, national = services.county_actors_page(county)
+    return render(
+        request,
+        "actions/actor_list.html",
+        {"county": county, "own": own, "national": national, "can_add": request.user.has_perm(ADD_ACTOR, county)},
+    )
+
+
+def _actor_form(request, county, actor=None):
+    form = ActorForm(request.POST or None, instance=actor, county=county)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_actor(form, county=county if actor is None else None)
+        if actor is None:
+            messages.success(request, _("The actor “%(name)s” is added.") % {"name": saved.name})
+        else:
+            messages.success(request, _("The actor “%(name)s” is saved.") % {"name": saved.name})
+        return redirect(saved)
+    return render(
+        request,
+        "actions/actor_form.html",
+        {"form": form, "county": county, "actor": actor, "save_anyway": ActorForm.SAVE_ANYWAY},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_create(request, code):
+    county = get_for_user(request.user, County, perm=ADD_ACTOR, code=code)
+    return _actor_form(request, county)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_edit(request, pk):
+    actor = get_for_user(request.user, Actor.objects.select_related("county"), perm=CHANGE_ACTOR, pk=pk)
+    if actor.county is None:
+        # National actors are kept on the admin site; only the administrators reach this far.
+        raise PermissionDenied
+    return _actor_form(request, actor.county, actor)
+
+
 @login_required
 @require_GET
 def actor_detail(request, pk):
     actor = get_for_user(request.user, Actor.objects.select_related("county"), pk=pk)
     return render(
-        request, "actions/actor_detail.html", {"actor": actor, "measures": services.actor_measures(actor, request.user)}
+        request,
+        "actions/actor_detail.html",
+        {
+            "actor": actor,
+            "measures": services.actor_measures(actor, request.user),
+            "can_change": actor.county_id is not None and request.user.has_perm(CHANGE_ACTOR, actor),
+            "history": services.actor_history(actor),
+        },
     )
 
 

@@ -35,6 +35,8 @@ def navigation(request) -> list[NavItem]:
         for county in sorted(counties.values(), key=lambda county: county.code):
             items.append(NavItem(county.name, county.get_absolute_url()))
             items.append(NavItem(_("Action plans"), reverse("actions:plan_list", kwargs={"code": county.code})))
+            if county.pk in scope.coordinator_counties:
+                items.append(NavItem(_("Actors"), reverse("actions:actor_list", kwargs={"code": county.code})))
             items.append(
                 NavItem(_("Support activities"), reverse("actions:support_activity_list", kwargs={"code": county.code}))
             )

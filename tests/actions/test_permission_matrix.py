@@ -64,6 +64,8 @@ ROWS = [
     Row("actions:support_activity_list", kwargs=county, **READ),
     Row("actions:support_activity_create", kwargs=county, **MANAGE),
     Row("actions:status_list", kwargs=county, **READ),
+    Row("actions:actor_list", kwargs=county, **READ),
+    Row("actions:actor_create", kwargs=county, **MANAGE),
     Row("actions:plan_detail", kwargs=pk_of("plan"), **READ_DRAFT),
     Row("actions:plan_edit", kwargs=pk_of("plan"), **MANAGE_DRAFT),
     Row("actions:measure_create", kwargs=pk_of("plan"), **MANAGE_DRAFT),
@@ -83,12 +85,56 @@ ROWS = [
         **READ,
     ),
     Row("actions:support_activity_edit", kwargs=pk_of("activity"), **MANAGE),
+    # The county's own actor (Region Skåne) and a foreign county's (Region Stockholm).
+    Row(
+        "actions:actor_edit",
+        kwargs=lambda world, side: {"pk": (world.own_actor if side == "own" else world.foreign_actor).pk},
+        **MANAGE,
+    ),
+]
+
+# A national actor (Polisen) is read by everyone and changed by no one in the portal (the admin site keeps them).
+NATIONAL_ACTOR_ROWS = [
+    Row(
+        "actions:actor_detail",
+        kwargs=lambda world, side: {"pk": world.police.pk},
+        own=expect(200, anonymous=302),
+        no_role=200,
+    ),
+    Row(
+        "actions:actor_edit",
+        kwargs=lambda world, side: {"pk": world.police.pk},
+        own=expect(403, anonymous=302),
+        no_role=403,
+    ),
+    Row(
+        "actions:actor_edit",
+        kwargs=lambda world, side: {"pk": world.police.pk},
+        method="post",
+        data=lambda world, side: {"name": "Polisen i Skåne", "kind": "police"},
+        own=expect(403, anonymous=302),
+        no_role=403,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))
 def test_permission_matrix(client, world, row, side):
     check_row(client, world, row, side)
+
+
+@pytest.mark.parametrize("row", NATIONAL_ACTOR_ROWS, ids=["detail", "edit", "edit-post"])
+def test_national_actors_are_read_by_all_and_changed_by_none(client, world, row):
+    check_row(client, world, row, "own")
+    assert type(world.police).objects.get(pk=world.police.pk).name == "Polisen"
+
+
+def test_a_coordinator_cannot_add_or_change_a_foreign_countys_actor(client, world):
+    client.force_login(world.user("county_coordinator"))
+    data = {"name": "Länsstyrelsen Stockholm", "kind": "county_board"}
+    assert client.post(f"/lan/{world.foreign_county.code}/aktorer/ny/", data).status_code == 404
+    assert client.post(f"/aktorer/{world.foreign_actor.pk}/redigera/", data).status_code == 404
+    assert not world.foreign_county.actors.filter(name="Länsstyrelsen Stockholm").exists()
 
 
 def test_every_url_has_a_row():

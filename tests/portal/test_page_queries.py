@@ -228,6 +228,14 @@ PAGES: list[Page] = [
     Page("actions:milestone_done", COORDINATOR, first("measure.milestones"), grows=False),
     Page("actions:indicator_edit", COORDINATOR, first("measure.indicators")),
     Page("actions:actor_detail", ACTOR, pk("actor")),
+    Page("actions:actor_list", COORDINATOR, county),
+    Page("actions:actor_create", COORDINATOR, county, grows=False),
+    Page(
+        "actions:actor_edit",
+        COORDINATOR,
+        lambda data: {"pk": Actor.objects.filter(county=data.county).order_by("pk").first().pk},
+        grows=False,
+    ),
     Page("actions:support_activity_edit", COORDINATOR, pk("activity")),
     # Agreements and pledges.
     *exports("agreements:county_overview", COORDINATOR, county),

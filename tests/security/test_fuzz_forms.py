@@ -133,6 +133,13 @@ CASES = [
         lambda w: reverse("actions:support_activity_edit", kwargs={"pk": w.activity.pk}),
     ),
     Case(
+        "actor",
+        ("actions.forms.ActorForm",),
+        "county_coordinator",
+        lambda w: reverse("actions:actor_create", kwargs={"code": w.own_county.code}),
+        lambda w: {"name": "Brottsofferjouren Skåne", "kind": "civil_society"},
+    ),
+    Case(
         "progress_status",
         ("actions.forms.ProgressStatusForm",),
         "county_coordinator",
