@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the portal needs beyond Python and Node: Pango and fonts for WeasyPrint (PDF
 # reports) and, for the browser tests, Debian's Chromium (Playwright cannot download its own
-# browser in closed networks). Installs what is missing when this machine can (root + apt).
+# browser in closed networks) and a Java runtime for the W3C Nu HTML Checker (npm vnu-jar), which
+# validates every page the browser tests visit. Installs what is missing when this machine can (root + apt).
 # Usage: ensure_system_packages.sh [--with-browser] [--optional]
 #   --optional: say what is missing but do not fail (make run works without PDF reports).
 set -euo pipefail
@@ -21,6 +22,9 @@ fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core fontconfi
 if [ "$with_browser" = 1 ] && [ ! -x "$browser" ]; then
   missing+=(chromium)
 fi
+if [ "$with_browser" = 1 ] && ! command -v "${JAVA:-java}" >/dev/null 2>&1; then
+  missing+=(default-jre-headless)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
@@ -28,7 +32,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
-message="Missing system packages: ${missing[*]} (Debian/Ubuntu: 'sudo apt-get install ${missing[*]}'; set CHROMIUM_PATH for another Chromium)."
+message="Missing system packages: ${missing[*]} (Debian/Ubuntu: 'sudo apt-get install ${missing[*]}'; set CHROMIUM_PATH for another Chromium, JAVA for another Java)."
 if [ "$optional" = 1 ]; then
   echo "$message PDF reports will not work until they are installed." >&2
   exit 0

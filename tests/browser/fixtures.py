@@ -1,14 +1,21 @@
-"""Playwright driving Debian's Chromium against the live server, with axe-core on every page.
+"""Playwright driving Debian's Chromium against the live server, with axe-core and the W3C Nu
+HTML Checker on every page.
 
 Every document the browser loads must be checked with ``a11y.check(page)`` before the
 next navigation (or the end of the test); the ``page`` fixture fails a test that let a
 page go by unchecked, so "every page the browser tests visit" is enforced, not hoped for.
+``a11y.check`` also keeps the page's markup as the browser holds it; at the end of the test the
+``page`` fixture validates every kept page with the Nu HTML Checker (npm ``vnu-jar``, one Java run
+for all of them) and fails the test with the errors listed by URL.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +31,42 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def html_errors(documents: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The W3C Nu HTML Checker's errors in each ``(url, html)`` document, by URL (only URLs with errors).
+
+    One Java process validates them all: starting the JVM costs a second, a page a few milliseconds.
+    """
+    java = os.environ.get("JAVA") or shutil.which("java")
+    if not java:
+        pytest.fail("Java is missing: `make test` installs default-jre-headless for the Nu HTML Checker, or set JAVA.")
+    if not VNU_JAR.exists():
+        pytest.fail(f"The Nu HTML Checker is missing at {VNU_JAR}: `make setup` installs it (npm vnu-jar).")
+    if not documents:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
+        urls = {}
+        for number, (url, html) in enumerate(documents):
+            path = Path(folder) / f"page-{number}.html"
+            path.write_text(html, encoding="utf-8")
+            urls[path.name] = url
+        command = [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only", *sorted(urls)]
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(f"The Nu HTML Checker did not answer (exit {result.returncode}): {result.stderr[-2000:]}")
+    errors: dict[str, list[str]] = {}
+    for message in messages:
+        if message.get("type") == "info":
+            continue
+        url = urls.get(Path(message.get("url", "")).name, message.get("url", "?"))
+        where = f"line {message['lastLine']}: " if "lastLine" in message else ""
+        extract = f" [{message['extract'].strip()[:160]}]" if message.get("extract") else ""
+        errors.setdefault(url, []).append(f"{where}{message.get('message', '')}{extract}")
+    return errors
 
 
 class A11yTracker:
@@ -33,6 +76,7 @@ class A11yTracker:
         self.owed: list[str] = []
         self.missed: list[str] = []
         self.checked: list[str] = []
+        self.documents: list[tuple[str, str]] = []  # (url, markup) of every checked page, for the Nu checker
         self.axe_source = (Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js").read_text()
 
     def on_load(self, page) -> None:
@@ -43,6 +87,7 @@ class A11yTracker:
     def check(self, page) -> None:
         """Run axe-core on the current page: zero WCAG 2.1 A/AA violations."""
         page.wait_for_load_state("load")
+        self.documents.append((page.url, page.content()))  # before axe-core adds anything to the page
         page.evaluate(self.axe_source)
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
@@ -87,6 +132,10 @@ def page(browser, live_server, a11y):
     assert not console_errors, f"The browser console showed errors: {console_errors}"
     missed = a11y.missed + a11y.owed
     assert not missed, f"Pages loaded without an accessibility check: {missed}"
+    invalid = html_errors(a11y.documents)
+    assert not invalid, "The Nu HTML Checker found errors:\n" + "\n".join(
+        f"{url}:\n  " + "\n  ".join(messages) for url, messages in invalid.items()
+    )
 
 
 def sign_in(page, a11y, username: str, password: str) -> None:
