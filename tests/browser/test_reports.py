@@ -29,12 +29,16 @@ def test_coordinator_requests_watches_and_downloads_a_report(page, a11y, world, 
     page.get_by_label("Period till").fill("2026-09-30")
     page.get_by_role("button", name="Producera en ny rapport").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lägesrapport för länet: Skåne län")
+    # One message at a time: the report's own status (queued, then being produced), no notice beside it.
+    messages = page.get_by_role("main").locator(".alert")
+    expect(messages).to_have_count(1)
     a11y.check(page)
 
     # htmx polls the status until the worker has produced the PDF.
     download_link = page.get_by_role("link", name="Ladda ner rapporten (PDF)")
     expect(download_link).to_be_visible(timeout=60_000)
     expect(page.locator("#report-status")).to_contain_text("Rapporten är klar")
+    expect(messages).to_have_count(1)
     a11y.check(page)
 
     with page.expect_download() as download_info:
