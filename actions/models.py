@@ -69,15 +69,38 @@ class Actor(models.Model):
 
 
 class CountyPartQuerySet(ScopedQuerySet):
-    """Rows of one county (``county``) are read by the county and changed by its coordinators."""
+    """Rows of one county (``county``) are read by the county and changed by its coordinators.
+
+    Rows of an action plan (the plan itself, its documents and measures, and everything under
+    them) name the plan with ``plan_path``: while the plan is a draft, they are read by the
+    county's coordinators only (and the national administrators), on every page, export, search
+    result, dashboard, report and API answer that reads them through this queryset.
+    """
 
     county_path = "county_id"
+    plan_path: str | None = None  # "" for the plan itself, "plan" for its measures, …
 
     def visible_q(self, scope: Scope) -> Q:
-        return Q(**{f"{self.county_path}__in": scope.read_counties})
+        readable = Q(**{f"{self.county_path}__in": scope.read_counties})
+        if self.plan_path is None:
+            return readable
+        return (readable & self.published_q()) | Q(**{f"{self.county_path}__in": scope.coordinator_counties})
 
     def editable_q(self, scope: Scope) -> Q:
         return Q(**{f"{self.county_path}__in": scope.coordinator_counties})
+
+    def published_q(self) -> Q:
+        """Rows whose plan is no longer a draft (stated positively: every status but draft)."""
+        status = f"{self.plan_path}__status" if self.plan_path else "status"
+        return Q(**{f"{status}__in": PUBLISHED_PLAN_STATUSES})
+
+    def published(self) -> CountyPartQuerySet:
+        """The rows of plans that are not drafts, whoever asks (reports, public material)."""
+        return self.filter(self.published_q())
+
+
+class ActionPlanQuerySet(CountyPartQuerySet):
+    plan_path = ""
 
 
 class PlanStatus(models.TextChoices):
@@ -85,6 +108,10 @@ class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     ARCHIVED = "archived", _("Archived")
+
+
+# Every status but draft: a plan in one of them is read by its whole county.
+PUBLISHED_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.COMPLETED, PlanStatus.ARCHIVED)
 
 
 class ActionPlan(Versioned):
@@ -105,7 +132,7 @@ class ActionPlan(Versioned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[adopting_actors])
 
-    objects = CountyPartQuerySet.as_manager()
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action plan")
@@ -124,6 +151,7 @@ class ActionPlan(Versioned):
 
 class PlanDocumentQuerySet(CountyPartQuerySet):
     county_path = "plan__county_id"
+    plan_path = "plan"
 
 
 class PlanDocument(Document):
@@ -193,6 +221,7 @@ class ProgressStatus(models.Model):
 
 class MeasureQuerySet(CountyPartQuerySet):
     county_path = "plan__county_id"
+    plan_path = "plan"
 
     def reportable_q(self, scope: Scope) -> Q:
         """Measures the scope may post progress on: the county's coordinators, the lead and
@@ -338,6 +367,7 @@ class Measure(Versioned):
 
 class MeasurePartQuerySet(CountyPartQuerySet):
     county_path = "measure__plan__county_id"
+    plan_path = "measure__plan"
 
 
 class ActorRole(models.TextChoices):
@@ -480,6 +510,7 @@ class Indicator(models.Model):
 
 class IndicatorValueQuerySet(CountyPartQuerySet):
     county_path = "indicator__measure__plan__county_id"
+    plan_path = "indicator__measure__plan"
 
 
 class IndicatorValue(models.Model):
@@ -511,6 +542,13 @@ class SupportKind(models.TextChoices):
     TRAINING = "training", _("Training")
     INFORMATION_MEETING = "information_meeting", _("Information meeting")
     OTHER = "other", _("Other")
+
+
+class SupportActivityQuerySet(CountyPartQuerySet):
+    def with_measure_for(self, user) -> SupportActivityQuerySet:
+        """Each activity with its measure as ``user`` may read it: ``None`` where the measure's plan
+        is a draft the user does not see, so a list or an export never names it."""
+        return self.prefetch_related(models.Prefetch("measure", queryset=Measure.objects.visible_to(user)))
 
 
 class SupportActivity(models.Model):
@@ -551,7 +589,7 @@ class SupportActivity(models.Model):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     history = HistoricalRecords(m2m_fields=[municipalities, counties])
 
-    objects = CountyPartQuerySet.as_manager()
+    objects = SupportActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support activity")

@@ -27,7 +27,30 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YEAR = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
 
-class AgreementForm(VersionedForm):
+def related_measure_choices(municipality: Municipality):
+    """The measures an agreement or a pledge may name: those of the county's plans that are not drafts.
+
+    An agreement is read by the whole county and a published pledge by everyone, so a link to a
+    draft plan's measure would show its title to people the draft is not for.
+    """
+    from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
+
+    return Measure.objects.published().filter(plan__county_id=municipality.county_id).select_related("plan")
+
+
+class RelatedMeasuresMixin:
+    """Links to measures whose plan went back to draft are not offered, and kept as they are on save."""
+
+    def clean_related_measures(self):
+        chosen = self.cleaned_data["related_measures"]
+        if self.instance.pk is None:
+            return chosen
+        offered = self.fields["related_measures"].queryset
+        hidden = self.instance.related_measures.exclude(pk__in=offered.values("pk"))
+        return [*chosen, *hidden]
+
+
+class AgreementForm(RelatedMeasuresMixin, VersionedForm):
     document = DocumentField(label=_("Add a document"), required=False)
 
     class Meta:
@@ -56,12 +79,8 @@ class AgreementForm(VersionedForm):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
-
         self.fields["focus_areas"].queryset = FocusArea.objects.for_county(municipality.county_id)
-        self.fields["related_measures"].queryset = Measure.objects.filter(
-            plan__county_id=municipality.county_id
-        ).select_related("plan")
+        self.fields["related_measures"].queryset = related_measure_choices(municipality)
         if not self.instance.pk:
             self.initial.setdefault("police_area", municipality.police_area)
 
@@ -73,7 +92,7 @@ class AgreementForm(VersionedForm):
         return cleaned
 
 
-class PledgeForm(VersionedForm):
+class PledgeForm(RelatedMeasuresMixin, VersionedForm):
     class Meta:
         model = CitizenPledge
         fields = [
@@ -95,12 +114,8 @@ class PledgeForm(VersionedForm):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
-
         self.fields["agreement"].queryset = CooperationAgreement.objects.filter(municipality=municipality)
-        self.fields["related_measures"].queryset = Measure.objects.filter(
-            plan__county_id=municipality.county_id
-        ).select_related("plan")
+        self.fields["related_measures"].queryset = related_measure_choices(municipality)
         if not self.instance.pk:
             self.initial.setdefault("police_area", municipality.police_area)
 

@@ -226,6 +226,13 @@ def agreement_edit(request, pk):
     return _agreement_form(request, agreement.municipality, agreement)
 
 
+def _related_measures(request) -> Prefetch:
+    """The measures an agreement or pledge names, as the reader may see them (no draft plan's)."""
+    from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
+
+    return Prefetch("related_measures", queryset=Measure.objects.visible_to(request.user).select_related("plan"))
+
+
 def _items(target: str) -> Prefetch:
     """A follow-up's items with what each answers, in one query."""
     return Prefetch("items", queryset=FollowUpItem.objects.select_related(target))
@@ -241,7 +248,7 @@ def agreement_detail(request, pk):
             "signatories",
             "deliverables",
             "documents",
-            "related_measures__plan",
+            _related_measures(request),
             Prefetch("problems"),
             Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related(_items("deliverable"))),
         ),
@@ -336,7 +343,7 @@ def _pledge_for_page(request, pk):
         request.user,
         CitizenPledge.objects.select_related("municipality__county", "agreement").prefetch_related(
             "commitments",
-            "related_measures__plan",
+            _related_measures(request),
             Prefetch("follow_ups", queryset=FollowUp.objects.prefetch_related(_items("commitment"))),
         ),
         pk=pk,

@@ -12,8 +12,9 @@ Public (no token) means:
 
 Drafts and archived plans are never public. With a token the same endpoints return
 ``Model.objects.visible_to(token.user)``: exactly what the user sees in the portal, so an
-officer's token also lists the drafts of the officer's municipality, and a user whose grants
-cover one county sees that county only (a national administrator sees everything).
+officer's token also lists the drafts of the officer's municipality, a draft action plan is
+listed for its county's coordinators only, and a user whose grants cover one county sees that
+county only (a national administrator sees everything).
 """
 
 from __future__ import annotations
