@@ -7,6 +7,7 @@ from municipalities.models import (
     ComplianceState,
     Coordinator,
     CouncilMember,
+    DocumentVisibility,
     KeyFigure,
     Municipality,
     Obligation,
@@ -80,6 +81,17 @@ OBLIGATION_FIELDS = {
 
 class ComplianceItemForm(forms.ModelForm):
     document = DocumentField(label=_("Add a document"), required=False)
+    document_visibility = forms.ChoiceField(
+        label=_("Who may open the document"),
+        choices=DocumentVisibility.choices,
+        initial=DocumentVisibility.MUNICIPALITY,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Applies to the document you add now. A situation analysis can hold what is not for every "
+            "actor: share it with the county only when everything in it may be read there."
+        ),
+    )
 
     class Meta:
         model = ComplianceItem
@@ -99,10 +111,14 @@ class ComplianceItemForm(forms.ModelForm):
 
     def __init__(self, *args, obligation: str, **kwargs):
         super().__init__(*args, **kwargs)
-        keep = {"status", "date", "notes", "document", *OBLIGATION_FIELDS[obligation]}
+        keep = {"status", "date", "notes", "document", "document_visibility", *OBLIGATION_FIELDS[obligation]}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+
+    def clean_document_visibility(self) -> str:
+        # Not chosen (a form sent without the question): the document stays with the municipality.
+        return self.cleaned_data.get("document_visibility") or DocumentVisibility.MUNICIPALITY
 
     def clean(self):
         cleaned = super().clean()

@@ -322,9 +322,20 @@ def outdated_before(today: datetime.date) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
+class DocumentVisibility(models.TextChoices):
+    """Who opens a compliance document: a lägesbild may hold what is not for every actor."""
+
+    MUNICIPALITY = "municipality", _("The municipality and the county's coordinators")
+    COUNTY = "county", _("Everyone signed in in the county")
+
+
 class ComplianceDocumentQuerySet(ScopedQuerySet):
+    """The municipality's officers and the county's coordinators read every document; the rest of
+    the county only those shared with the county."""
+
     def visible_q(self, scope: Scope) -> Q:
-        return Q(item__municipality__county_id__in=scope.read_counties)
+        shared = Q(visibility=DocumentVisibility.COUNTY, item__municipality__county_id__in=scope.read_counties)
+        return shared | self.editable_q(scope)
 
     def editable_q(self, scope: Scope) -> Q:
         return Q(item__municipality__county_id__in=scope.coordinator_counties) | Q(
@@ -337,6 +348,12 @@ class ComplianceDocument(Document):
 
     item = models.ForeignKey(
         ComplianceItem, on_delete=models.CASCADE, related_name="documents", verbose_name=_("compliance item")
+    )
+    visibility = models.CharField(
+        _("who may open it"),
+        max_length=16,
+        choices=DocumentVisibility.choices,
+        default=DocumentVisibility.MUNICIPALITY,
     )
 
     objects = ComplianceDocumentQuerySet.as_manager()

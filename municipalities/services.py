@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -20,6 +20,7 @@ from municipalities.models import (
     Coordinator,
     CouncilMember,
     County,
+    DocumentVisibility,
     KeyFigure,
     Municipality,
     Obligation,
@@ -209,9 +210,11 @@ class ComplianceView:
     state: str
 
 
-def compliance_views(municipality: Municipality) -> list[ComplianceView]:
-    """The four obligations of the law for ``municipality``, with documents prefetched."""
-    items = {i.obligation: i for i in municipality.compliance_items.prefetch_related("documents")}
+def compliance_views(municipality: Municipality, user) -> list[ComplianceView]:
+    """The four obligations of the law for ``municipality``, each item with the documents ``user``
+    may open (none for ``None``)."""
+    documents = Prefetch("documents", queryset=ComplianceDocument.objects.visible_to(user))
+    items = {i.obligation: i for i in municipality.compliance_items.prefetch_related(documents)}
     today = timezone.localdate()
     return [
         ComplianceView(value, label, items.get(value), compliance_state(items.get(value), today))
@@ -249,7 +252,8 @@ def save_compliance_item(form, municipality: Municipality, obligation: str, user
     item.save()
     uploaded = form.cleaned_data.get("document")
     if uploaded:
-        document = fill_document(ComplianceDocument(item=item), uploaded, user)
+        visibility = form.cleaned_data.get("document_visibility") or DocumentVisibility.MUNICIPALITY
+        document = fill_document(ComplianceDocument(item=item, visibility=visibility), uploaded, user)
         document.save()
     return item
 

@@ -73,7 +73,7 @@ def municipality_detail(request, code):
             "coordinators": municipality.coordinators.all(),
             "figures": figures,
             "chart": services.crime_rate_chart(municipality, figures) if figures else "",
-            "compliance": services.compliance_views(municipality),
+            "compliance": services.compliance_views(municipality, request.user),
             # Declared by the actions app; read by its relation name only.
             "support_activities": municipality.support_activities.order_by("-date"),
             "history": services.municipality_history(municipality),
@@ -153,7 +153,7 @@ def compliance_edit(request, code, obligation):
             "municipality": municipality,
             "form": form,
             "item": item,
-            "documents": item.documents.all() if item else [],
+            "documents": ComplianceDocument.objects.visible_to(request.user).filter(item=item) if item else [],
             "title": Obligation(obligation).label,
         },
     )

@@ -122,12 +122,13 @@ class ComplianceItemFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: __import__("datetime").date(2024, 3, 1))
 
 
-def compliance_document(item, user=None, name: str = "Lägesbild 2024.pdf"):
-    """A stored PDF document of ``item``, made the way an upload makes it."""
+def compliance_document(item, user=None, name: str = "Lägesbild 2024.pdf", visibility: str = "municipality"):
+    """A stored PDF document of ``item``, made the way an upload makes it (for the municipality and
+    the county's coordinators unless ``visibility`` is "county")."""
     from municipalities.models import ComplianceDocument
     from portal.uploads import fill_document
 
-    document = fill_document(ComplianceDocument(item=item), pdf_upload(name), user)
+    document = fill_document(ComplianceDocument(item=item, visibility=visibility), pdf_upload(name), user)
     document.save()
     return document
 

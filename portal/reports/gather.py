@@ -251,7 +251,8 @@ def municipality_context(report: Report) -> dict:
         "coordinators": list(municipality.coordinators.all()),
         "figures": figures,
         "chart": municipality_services.crime_rate_chart(municipality, figures) if figures else "",
-        "compliance": municipality_services.compliance_views(municipality),
+        # A report lists no compliance documents: whoever reads it, the report opens none.
+        "compliance": municipality_services.compliance_views(municipality, None),
         "agreements": list(
             CooperationAgreement.objects.filter(public_agreements, municipality=municipality).prefetch_related(
                 "focus_areas", "deliverables"

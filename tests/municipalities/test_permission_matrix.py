@@ -18,11 +18,20 @@ CHANGE = {
 }
 
 
+# A compliance document the municipality keeps to itself and the county's coordinators (the
+# default): the rest of the county does not learn it exists, to open or to delete.
+RESTRICTED = {
+    "own": expect(200, anonymous=302, actor_contact=404, steering_group=404),
+    "foreign": expect(404, anonymous=302, national_admin=200),
+}
+
+
 @pytest.fixture
 def world(world):
     for side, municipality in (("own", world.own_municipality), ("foreign", world.foreign_municipality)):
         item = ComplianceItemFactory(municipality=municipality)
         setattr(world, f"{side}_document", compliance_document(item))
+        setattr(world, f"{side}_shared_document", compliance_document(item, visibility="county"))
     return world
 
 
@@ -38,6 +47,10 @@ def document(world, side):
     return {"pk": getattr(world, f"{side}_document").pk}
 
 
+def shared_document(world, side):
+    return {"pk": getattr(world, f"{side}_shared_document").pk}
+
+
 ROWS = [
     Row("municipalities:county_list", own=expect(200, anonymous=302), no_role=200),
     Row("municipalities:county_detail", kwargs=county, **READ),
@@ -51,8 +64,11 @@ ROWS = [
         kwargs=lambda world, side: {**municipality(world, side), "obligation": "action_programme"},
         **CHANGE,
     ),
-    Row("municipalities:compliance_document", kwargs=document, **READ),
-    Row("municipalities:compliance_document_delete", kwargs=document, **CHANGE),
+    Row("municipalities:compliance_document", kwargs=document, **RESTRICTED),
+    Row("municipalities:compliance_document_delete", kwargs=document, **RESTRICTED),
+    # ... and one shared with everyone signed in in the county.
+    Row("municipalities:compliance_document", kwargs=shared_document, **READ),
+    Row("municipalities:compliance_document_delete", kwargs=shared_document, **CHANGE),
     Row(
         "municipalities:key_figures_import",
         own=expect(200, anonymous=302, actor_contact=403, steering_group=403),

@@ -89,6 +89,18 @@ def world(world):
         for name, obj in objects.items():
             setattr(world, f"{side}_{name}", obj)
     world.draft_plan = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
+    # Under the draft plan: a measure the Police leads and Lund joins, so that those who read the
+    # county's published plans have every reason but the draft to reach it.
+    world.draft_measure = MeasureFactory(plan=world.draft_plan, number=1)
+    MeasureActorFactory(measure=world.draft_measure, actor=world.police, role="lead")
+    world.draft_measure.municipalities.add(world.own_municipality)
+    world.draft_milestone = MilestoneFactory(measure=world.draft_measure, due_date=datetime.date(2027, 6, 30))
+    world.draft_indicator = world.draft_measure.indicators.create(name="Utkastets indikator")
+    world.draft_plan_document = _document(PlanDocument(plan=world.draft_plan))
+    # Lund's lägesbild shared with the county, beside its own (kept to Lund and the coordinators).
+    world.shared_compliance_document = compliance_document(
+        ComplianceItemFactory(municipality=world.own_municipality, obligation="action_programme"), visibility="county"
+    )
     world.draft_agreement = AgreementFactory(municipality=world.own_municipality, status="draft")
     world.draft_agreement_document = _document(AgreementDocument(agreement=world.draft_agreement))
     world.draft_pledge = PledgeFactory(municipality=world.own_municipality, status="draft")
@@ -361,6 +373,24 @@ def test_the_hidden_drafts_are_among_the_guesses(world):
     for role in ("actor_contact", "steering_group"):
         assert world.draft_pledge.pk in _guesses(CitizenPledge, world.user(role))
         assert world.draft_agreement.pk in _guesses(CooperationAgreement, world.user(role))
+
+
+@pytest.mark.parametrize("role", ["municipal_officer", "actor_contact", "steering_group"])
+def test_a_draft_plan_and_its_rows_are_among_the_guesses(world, role):
+    """Skåne's draft plan, its measure, milestone, indicator and document are hidden from the rest of
+    Skåne (so each is guessed above, and must be a 404), as is Lund's lägesbild kept to Lund."""
+    user = world.user(role)
+    for model, obj in (
+        (ActionPlan, world.draft_plan),
+        (Measure, world.draft_measure),
+        (Milestone, world.draft_milestone),
+        (Indicator, world.draft_indicator),
+        (PlanDocument, world.draft_plan_document),
+    ):
+        assert obj.pk in _guesses(model, user), model.__name__
+    restricted = world.own_compliance_document.pk in _guesses(ComplianceDocument, user)
+    assert restricted is (role != "municipal_officer")
+    assert world.shared_compliance_document.pk not in _guesses(ComplianceDocument, user)
 
 
 API_DETAIL = {
