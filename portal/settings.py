@@ -348,6 +348,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The schema (/api/schema/) is English for every caller; /api/docs/ is the portal's own page built
+# from it in the reader's language (portal/api/docs.py), so no Swagger UI or ReDoc is served.
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trygghetsportalen API",
     "DESCRIPTION": (
@@ -357,9 +359,6 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

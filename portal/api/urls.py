@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from portal.api import views
@@ -15,7 +15,7 @@ router.register("agreements", views.AgreementViewSet, basename="agreement")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", views.api_docs, name="docs"),
     path("nycklar/", views.api_tokens, name="tokens"),
     path("nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="token_revoke"),
     *router.urls,

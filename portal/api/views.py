@@ -31,6 +31,7 @@ from actions.models import ActionPlan, Measure
 from agreements.models import CitizenPledge, CooperationAgreement
 from municipalities.models import County, Municipality
 from municipalities.services import latest_key_figures
+from portal.api import docs
 from portal.api import serializers as s
 from portal.api.authentication import issue_token, revoke_token
 from portal.api.public import readable
@@ -264,6 +265,11 @@ class AgreementViewSet(_MunicipalDocumentViewSet):
             .prefetch_related("focus_areas")
             .order_by("municipality__code", "-start_year", "id")
         )
+
+
+def api_docs(request):
+    """The documentation page: the schema of ``/api/schema/`` in the portal's frame and language."""
+    return render(request, "api/docs.html", docs.page_context())
 
 
 def not_found(request, path=""):
