@@ -93,3 +93,38 @@ def test_progress_updates_are_in_the_measure_history(client, world):
     lines = history_lines(client.get(f"/insatser/{measure.pk}/"))
     posted = next(line for line in lines if f"Lade till lägesrapport: Enligt plan ({today.isoformat()})" in line)
     assert "Veronica" in posted
+
+
+def test_every_part_of_an_agreement_and_a_pledge_is_named(client, world):
+    """Rows without a name or title (a problem, a commitment, a review) are named by their text or date."""
+    from agreements.models import QualityReview
+    from agreements.services import ensure_national_focus_areas
+    from tests.factories import REVIEW_SCORES, AgreementFactory, PledgeFactory
+
+    ensure_national_focus_areas()
+    agreement = AgreementFactory(municipality=world.own_municipality, title="Överenskommelse Lund")
+    pledge = PledgeFactory(municipality=world.own_municipality, agreement=agreement, title="Löfte Lund")
+    client.force_login(world.user("municipal_officer"))
+    problems = {
+        "problems-TOTAL_FORMS": "1",
+        "problems-INITIAL_FORMS": "0",
+        "problems-0-problem": "Bedrägerier mot äldre ökar.",
+        "problems-0-causes": "Nya bedrägeriupplägg via telefon.",
+        "problems-0-goal": "Färre anmälda bedrägerier mot äldre 2027.",
+    }
+    assert client.post(f"/overenskommelser/{agreement.pk}/problem/", problems).status_code == 302
+    commitments = {
+        "commitments-TOTAL_FORMS": "1",
+        "commitments-INITIAL_FORMS": "0",
+        "commitments-0-commitment": "Vi ska öka närvaron vid stationen.",
+        "commitments-0-party": "police",
+        "commitments-0-status": "planned",
+    }
+    assert client.post(f"/medborgarloften/{pledge.pk}/atagon/", commitments).status_code == 302
+    QualityReview.objects.create(municipality=world.own_municipality, pledge=pledge, date="2026-03-14", **REVIEW_SCORES)
+
+    agreement_lines = history_lines(client.get(f"/overenskommelser/{agreement.pk}/"))
+    assert any("Lade till problem, orsak och mål: Bedrägerier mot äldre ökar." in line for line in agreement_lines), agreement_lines
+    pledge_lines = history_lines(client.get(f"/medborgarloften/{pledge.pk}/"))
+    assert any("Lade till åtagande: Vi ska öka närvaron vid stationen." in line for line in pledge_lines), pledge_lines
+    assert any("Lade till kvalitetsgranskning: 2026-03-14" in line for line in pledge_lines), pledge_lines
