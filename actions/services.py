@@ -68,7 +68,11 @@ def ensure_national_statuses() -> None:
 
 
 def plan_progress(measures: Iterable[Measure]) -> Decimal | None:
-    """The weighted mean progress of ``measures`` in percent (see the module docstring)."""
+    """The weighted mean progress of ``measures`` in percent (see the module docstring).
+
+    Unrounded: it is rounded once, where it is written (portal.formatting.percent), so that 17,45
+    is 17 % and not 17,5 and then 18 %.
+    """
     total_weight = Decimal(0)
     weighted = Decimal(0)
     for measure in measures:
@@ -78,7 +82,7 @@ def plan_progress(measures: Iterable[Measure]) -> Decimal | None:
         weighted += measure.weight * measure.progress
     if not total_weight:
         return None
-    return (weighted / total_weight).quantize(Decimal("0.1"))
+    return weighted / total_weight
 
 
 @dataclass

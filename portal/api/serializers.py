@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from actions.services import plan_progress
 from municipalities.models import Obligation, compliance_state
+from portal.formatting import round_half_up
 
 COUNTY_CODE = r"^[0-9]{2}$"
 MUNICIPALITY_CODE = r"^[0-9]{4}$"
@@ -144,7 +145,7 @@ class PlanSerializer(serializers.Serializer):
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_progress(self, plan):
         progress = plan_progress(plan.measures.all())
-        return None if progress is None else float(progress)
+        return None if progress is None else float(round_half_up(progress, 1))
 
 
 class CommitmentSerializer(serializers.Serializer):

@@ -199,3 +199,19 @@ def test_the_measure_page_writes_an_indicators_figures_in_its_unit_and_precision
     assert text(facts) == "Utgångsvärde 31,4 % · Mål 25,0 % · Högre är bättre"
     chart_texts = [text(t) for t in block.iter("{http://www.w3.org/2000/svg}text")]
     assert "Mål: 25,0 %" in chart_texts
+
+
+@pytest.mark.django_db
+def test_plan_progress_is_rounded_once_where_it_is_written(client, world):
+    """17,45 is 17 %: rounding it to 17,5 first and then to a whole per cent would say 18 %."""
+    national_statuses()
+    plan = ActionPlanFactory(county=world.own_county)
+    progress_update(MeasureFactory(plan=plan, number=1, weight=Decimal(1)), percent=12)
+    progress_update(MeasureFactory(plan=plan, number=2, weight=Decimal(10)), percent=18)  # (12 + 180) / 11
+    client.force_login(world.user(Role.COUNTY_COORDINATOR))
+    dashboard = parse(client.get("/").content)
+    (link,) = [e for e in dashboard.iter() if e.get("data-testid") == "coordinator-12-progress"]
+    assert text(link) == "17 %"
+    plan_page = parse(client.get(plan.get_absolute_url()).content)
+    box = next(e for e in plan_page.iter() if any(text(h) == "Planens framsteg" for h in e.iter(f"{XHTML}h3")))
+    assert text(next(e for e in box.iter(f"{XHTML}span") if "progress-text" in (e.get("class") or ""))) == "17 % 17 %"
