@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -62,6 +63,7 @@ from portal.api.authentication import issue_token
 from portal.models import Grant, Report, ReportKind, ReportStatus, Role, User
 from portal.scale import MARK, generate
 from tests.factories import compliance_document
+from tests.frame import frame_problems
 from tests.matrix import url_names
 
 BUDGET = 15
@@ -287,6 +289,9 @@ EXCLUDED = {
 }
 # Django's own admin site: its pages are Django's, not the portal's.
 EXCLUDED_NAMESPACES = ("admin:",)
+# HTML answers that are parts of a page (htmx swaps them in), not pages with a frame of their own.
+FRAGMENTS = {"portal:report_status": "the report's status, polled into the report page"}
+LANGUAGES = ("sv", "en")
 
 
 # --- Building a data size -------------------------------------------------------------------------
@@ -420,6 +425,8 @@ class Measurement:
     queries: int
     shown: int  # how much the page shows: elements, JSON objects, CSV or sheet rows
     sql: tuple[str, ...]
+    # HTML pages: what the page's frame lacks (tests.frame.frame_problems) in each language; None otherwise.
+    frame: dict[str, list[str]] | None = None
 
 
 def shown(content_type: str, body: bytes) -> int:
@@ -460,11 +467,23 @@ def measure(client: Client, data: Data, page: Page) -> Measurement:
     request(client, data, page)  # warm per-process caches (content types, translations, templates)
     with CaptureQueriesContext(connection) as queries:
         response, body = request(client, data, page)
+    content_type = response.get("Content-Type", "")
+    frame = None
+    if content_type.startswith("text/html"):
+        frame = {settings.LANGUAGE_CODE: frame_problems(body.decode(), settings.LANGUAGE_CODE)}
+        for language in LANGUAGES:
+            if language not in frame:
+                # The language switch's choice, as a user who picked it sends it.
+                client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+                _response, translated = request(client, data, page)
+                del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+                frame[language] = frame_problems(translated.decode(), language)
     return Measurement(
         status=response.status_code,
         queries=len(queries),
-        shown=shown(response.get("Content-Type", ""), body),
+        shown=shown(content_type, body),
         sql=tuple(q["sql"] for q in queries.captured_queries),
+        frame=frame,
     )
 
 
@@ -506,6 +525,26 @@ def test_page_queries_are_few_and_do_not_grow_with_the_data(measured, page):
     )
     if page.grows:
         assert large.shown > small.shown, f"{page.id} shows no more with more data ({small.shown} vs {large.shown})"
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_plain_title_one_h1_and_the_language_of_its_text(measured):
+    """The browser tab and a screen reader announce the <title> first; the h1 names the page; lang
+    tells assistive technology which language to speak. Every HTML page, in Swedish and English, at both sizes."""
+    problems, checked = [], set()
+    for size, pages in measured.items():
+        for page_id, measurement in pages.items():
+            if measurement.frame is None:
+                continue  # CSV, Excel, JSON and the API schema
+            checked.add(page_id)
+            name = page_id.split("[")[0]
+            for language, found in measurement.frame.items():
+                if name in FRAGMENTS:
+                    assert found == ["not a whole document (no <html> element)"], f"{page_id} is a fragment"
+                    continue
+                problems.extend(f"{page_id} ({size}, {language}): {problem}" for problem in found)
+    assert not problems, "\n".join(problems)
+    assert len(checked) >= len({page.name for page in PAGES}) - 15, f"only {len(checked)} HTML pages were read"
 
 
 def get_url_names() -> set[str]:
