@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -234,8 +235,13 @@ MEASURE_PARTS = {
 @require_http_methods(["GET", "POST"])
 def measure_part_edit(request, pk, part):
     formset_class, title, saved = MEASURE_PARTS[part]
-    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=CHANGE_MEASURE, pk=pk)
-    return edit_rows(request, measure, formset_class, title=title, saved=saved)
+    measure = get_for_user(request.user, Measure.objects.select_related("plan__county"), perm=CHANGE_MEASURE, pk=pk)
+    more = None
+    if part == "actors" and request.user.has_perm(ADD_ACTOR, measure.plan.county):
+        # A county that starts empty has only the national actors: say where its own are added.
+        url = reverse("actions:actor_list", kwargs={"code": measure.plan.county.code})
+        more = (_("Is an actor missing? Add it to the county's actors."), url)
+    return edit_rows(request, measure, formset_class, title=title, saved=saved, more=more)
 
 
 @login_required

@@ -76,12 +76,22 @@ def bind_rows(request, formset_class, **kwargs):
     return formset_class(data, **kwargs)
 
 
-def edit_rows(request, parent, formset_class, *, title: str, saved: str, formset_kwargs: dict | None = None):
-    """Show and save ``formset_class`` for ``parent``; authorise before calling this."""
+def edit_rows(
+    request,
+    parent,
+    formset_class,
+    *,
+    title: str,
+    saved: str,
+    formset_kwargs: dict | None = None,
+    more: tuple[str, str] | None = None,
+):
+    """Show and save ``formset_class`` for ``parent``; authorise before calling this. ``more`` is a
+    link (text, URL) shown under the help text, e.g. to where the rows' choices are kept."""
     formset = bind_rows(request, formset_class, instance=parent, **(formset_kwargs or {}))
     if request.method == "POST" and not adding_row(request) and formset.is_valid():
         with transaction.atomic():
             formset.save()
         messages.success(request, saved % {"name": str(parent)})
         return redirect(parent)
-    return render(request, "portal/formset.html", {"parent": parent, "formset": formset, "title": title})
+    return render(request, "portal/formset.html", {"parent": parent, "formset": formset, "title": title, "more": more})

@@ -156,3 +156,13 @@ def test_the_actor_list_keeps_its_query_count_as_actors_grow(coordinator, world)
     with CaptureQueriesContext(connection) as large:
         coordinator.get("/lan/12/aktorer/")
     assert len(small) == len(large) <= 15
+
+
+def test_the_actors_of_a_measure_link_to_the_countys_actors(client, world):
+    client.force_login(world.user("county_coordinator"))
+    document = parse(client.get(f"/insatser/{world.own_measure.pk}/aktorer/"))
+    link = next(a for a in next(document.iter("main")).iter("a") if text(a).startswith("Saknas en aktör?"))
+    assert (text(link), link.get("href")) == (
+        "Saknas en aktör? Lägg till den bland länets aktörer.",
+        "/lan/12/aktorer/",
+    )
