@@ -297,7 +297,8 @@ def openapi_schema() -> dict:
 
 def _title(component: str) -> str:
     """An object's name on the page, with the schema's name beside it: "Kommun (Municipality)"."""
-    return f"{COMPONENTS[component]} ({component})" if component in COMPONENTS else component
+    title = str(COMPONENTS.get(component, component))
+    return title if title == component else f"{title} ({component})"
 
 
 def _ref_name(ref: str) -> str:
@@ -472,7 +473,7 @@ def _page_wrapper(schemas: dict) -> Component | None:
         Field(f.name, Type(str(TYPES["array"])), f.nullable, f.description) if f.name == "results" else f
         for f in wrapper.fields
     )
-    return Component("Page", str(_("A page of a list")), fields)
+    return Component("Page", str(_("List page")), fields)
 
 
 def page_context(schema: dict | None = None) -> dict:

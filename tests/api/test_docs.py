@@ -110,6 +110,9 @@ def test_the_page_follows_the_language_switch_and_the_schema_stays_english(clien
     endpoints = table(main, "Every endpoint of the API")
     assert ["GET /api/counties/", "All counties, ordered by code."] in rows(endpoints)
     assert {text(a): a.get("href") for a in elements(main, "a")}["Create and revoke your keys"] == "/api/nycklar/"
+    # An object whose English name is the schema's is not named twice.
+    assert rows(table(main, "Fields of Measure"))[0] == ["Field", "Type", "Description"]
+    assert table(main, "Fields of Regional action plan (Plan)") is not None
 
     client.cookies["django_language"] = "sv"
     schema = client.get("/api/schema/?format=json").json()
