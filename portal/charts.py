@@ -30,9 +30,14 @@ DASHES = (None, "8 4", "2 3", "10 3 2 3", "4 2", "12 3 2 3 2 3")
 TARGET_DASH = "6 3"
 HATCH_ANGLES = (None, 45, 135, 90, 0, 60)
 FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
-FONT_SIZE = 12
+# A chart is drawn for 400 x 280 and scales down with its column (CSS: max-width 100%, height auto). Its
+# text, 13 units high, stays readable where the chart is narrowest: 11 px or more in a 343 px column
+# (a 375 px phone), 13 px at its full size on a wide screen (tests/browser/test_layout.py).
+WIDTH = 400
+HEIGHT = 280
+FONT_SIZE = 13
 CHAR_WIDTH = 0.6 * FONT_SIZE
-LINE_HEIGHT = 14
+LINE_HEIGHT = 16
 PAD = 8
 # A line chart with more categories than this marks only points that no line shows (see _line_marks).
 MAX_MARKERS = 24
@@ -112,8 +117,8 @@ def line_chart(
     target: float | None = None,
     target_label: str = "",
     decimals: int = 0,
-    width: int = 640,
-    height: int = 280,
+    width: int = WIDTH,
+    height: int = HEIGHT,
 ) -> SafeString:
     """A line per series over the x labels (years); ``None`` values break the line."""
     return _chart(
@@ -141,8 +146,8 @@ def bar_chart(
     target: float | None = None,
     target_label: str = "",
     decimals: int = 0,
-    width: int = 640,
-    height: int = 280,
+    width: int = WIDTH,
+    height: int = HEIGHT,
 ) -> SafeString:
     """A group of bars per category (one bar per series), with the value above each bar that has room."""
     return _chart(
