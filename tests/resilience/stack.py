@@ -36,10 +36,18 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
+# The machine's own PostgreSQL and Redis listen here: a private server never takes one of them, even
+# where the ephemeral range the system hands out (net.ipv4.ip_local_port_range) reaches down to them.
+STANDARD_PORTS = frozenset({5432, 6379})
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in STANDARD_PORTS:
+            return port
 
 
 def answers(port: int) -> bool:
