@@ -124,7 +124,9 @@ def test_every_part_of_an_agreement_and_a_pledge_is_named(client, world):
     QualityReview.objects.create(municipality=world.own_municipality, pledge=pledge, date="2026-03-14", **REVIEW_SCORES)
 
     agreement_lines = history_lines(client.get(f"/overenskommelser/{agreement.pk}/"))
-    assert any("Lade till problem, orsak och mål: Bedrägerier mot äldre ökar." in line for line in agreement_lines), agreement_lines
+    assert any("Lade till problem, orsak och mål: Bedrägerier mot äldre ökar." in line for line in agreement_lines), (
+        agreement_lines
+    )
     pledge_lines = history_lines(client.get(f"/medborgarloften/{pledge.pk}/"))
     assert any("Lade till åtagande: Vi ska öka närvaron vid stationen." in line for line in pledge_lines), pledge_lines
     assert any("Lade till kvalitetsgranskning: 2026-03-14" in line for line in pledge_lines), pledge_lines
