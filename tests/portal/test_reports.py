@@ -593,3 +593,16 @@ def test_a_measures_heading_facts_and_update_stay_on_one_page_and_no_page_holds_
         assert len(lines) != 1, f"page {n} holds a single line: {lines}"
         assert not CONTINUATION.match(lines[0]), f"page {n} begins inside a measure: {lines[:3]}"
         assert not MEASURE_HEADING.match(lines[-1]), f"page {n} ends with a measure's heading: {lines[-3:]}"
+
+
+def test_the_status_is_replaced_inside_a_live_region_that_stays(client, world):
+    """htmx swaps the polled status (outerHTML); a live region swapped away is not announced, so the
+    region is its parent on the page and the polled fragment holds none."""
+    report = county_report(world)
+    client.force_login(world.user("steering_group"))
+    page = parsed.parse(client.get(f"/rapporter/{report.pk}/").content)
+    (region,) = [e for e in page.iter() if e.get("aria-live")]
+    assert region.get("role") == "status"
+    assert [e.get("id") for e in region.iter() if e.get("id") == "report-status"] == ["report-status"]
+    fragment = parsed.parse(client.get(f"/rapporter/{report.pk}/status/").content)
+    assert [e for e in fragment.iter() if e.get("aria-live")] == []
