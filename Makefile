@@ -16,7 +16,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 help:
 	@echo "make run    - set up everything and serve the portal at http://127.0.0.1:8000 with its background worker (SQLite, a folder as broker)"
 	@echo "make test   - set up and run lint, migration check and the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
-	@echo "make resilience - load (50 users, 3 min) and fault tests against the portal under gunicorn (private PostgreSQL and Redis)"
+	@echo "make resilience - load (50 users, a fixed script each) and fault tests against the portal under gunicorn (private PostgreSQL and Redis)"
 	@echo "make bench  - pages, throughput and county report at scale 1 and 10 under gunicorn; writes docs/benchmarks.md"
 
 $(STAMP): pyproject.toml requirements.lock

@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "csp",
     # rest_framework is used without its app: its Swedish catalogue would replace Django's form messages.
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "portal",
     "municipalities",
     "actions",
