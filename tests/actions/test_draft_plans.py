@@ -184,6 +184,23 @@ def test_the_coordinator_and_the_national_admin_read_the_draft_and_export_it(cli
     assert [row[1] for row in rows[1:]] == [DRAFT_MEASURE]
 
 
+@pytest.mark.parametrize("role", OWNERS)
+def test_the_draft_plan_page_tells_its_readers_who_else_sees_it(client, world, draft, role):
+    signed_in(client, world, role)
+    with translation.override("sv"):
+        notices = [
+            text(n) for n in find_all(main(page(client.get(draft.plan.get_absolute_url()))), "div", class_="alert")
+        ]
+        published = [
+            text(n) for n in find_all(main(page(client.get(world.own_plan.get_absolute_url()))), "div", class_="alert")
+        ]
+    assert [n for n in notices if "utkast" in n] == [
+        "Planen är ett utkast: bara länets samordnare ser den och dess insatser. Kommunerna, aktörerna och "
+        "styrgruppen ser den när dess status är aktiv."
+    ]
+    assert [n for n in published if "utkast" in n] == []
+
+
 @pytest.mark.parametrize("role", READERS + OWNERS)
 def test_the_plan_list_names_a_draft_to_its_coordinators_only(client, world, draft, role):
     signed_in(client, world, role)
