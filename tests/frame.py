@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import tinyhtml5
+from tests.parsed import XHTML, parse, text
 
 TITLE_MAX = 120
-XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @dataclass(frozen=True)
@@ -28,18 +27,14 @@ class Frame:
     h1: tuple[str, ...]
 
 
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
 def parse_frame(html: str) -> Frame:
     # A browser reads <title> as text up to </title>: markup copied into it becomes text in the tab.
-    root = tinyhtml5.parse(html)
+    root = parse(html)
     return Frame(
         html=re.search(r"<html[\s>]", html, re.IGNORECASE) is not None,
         lang=root.get("lang"),
         titles=tuple("".join(title.itertext()) for title in root.iter(f"{XHTML}title")),
-        h1=tuple(_text(h1) for h1 in root.iter(f"{XHTML}h1")),
+        h1=tuple(text(h1) for h1 in root.iter(f"{XHTML}h1")),
     )
 
 

@@ -1,14 +1,18 @@
 """A page as its user reads it: parsed as a browser parses it (HTML5), elements found by what a user sees.
 
-``parse`` gives an ElementTree of the document; the helpers find a form field by its label, a
-field's help text by ``aria-describedby``, and the messages a page shows (Bootstrap alerts), each
-as the text a reader gets, whitespace collapsed.
+``parse`` (or ``page`` for a response) gives an ElementTree of the document; the helpers find
+elements by tag and attributes, the main landmark, a table by its caption and its rows, the links
+and labels of a part of the page, a form field by its label, a field's help text by
+``aria-describedby``, and the messages a page shows (Bootstrap alerts), each as the text a reader
+gets, whitespace collapsed. A string in a comment, an attribute or the ``<title>`` does not count as
+shown where a test looks for it.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 import tinyhtml5
 
@@ -58,3 +62,47 @@ def messages(root: ET.Element) -> list[str]:
     main = elements(root, "main")
     scope = main[0] if main else root
     return [text(e) for e in elements(scope) if has_class(e, "alert")]
+
+
+def page(response) -> ET.Element:
+    return parse(response.content)
+
+
+def find_all(root: ET.Element, tag: str, /, **attributes: str) -> Iterator[ET.Element]:
+    """Every ``tag`` element under ``root`` (itself included) whose attributes include ``attributes``
+    (``class_`` for ``class``; a class matches when it is one of the element's classes)."""
+    for element in elements(root, tag):
+        if all(
+            has_class(element, value) if name.rstrip("_") == "class" else element.get(name.rstrip("_")) == value
+            for name, value in attributes.items()
+        ):
+            yield element
+
+
+def main(root: ET.Element) -> ET.Element:
+    """The page's main landmark."""
+    return next(find_all(root, "main"))
+
+
+def links(root: ET.Element) -> dict[str, str]:
+    """The links under ``root``: their text by their address."""
+    return {a.get("href"): text(a) for a in find_all(root, "a")}
+
+
+def table(root: ET.Element, caption: str) -> ET.Element:
+    """The table whose caption reads ``caption``."""
+    for candidate in find_all(root, "table"):
+        captions = list(find_all(candidate, "caption"))
+        if captions and text(captions[0]) == caption:
+            return candidate
+    raise AssertionError(f"No table with the caption {caption!r}")
+
+
+def rows(root: ET.Element) -> list[list[str]]:
+    """The rows of a table (or of its body) as lists of cell texts, header rows included."""
+    return [[text(cell) for cell in row if cell.tag in (f"{XHTML}td", f"{XHTML}th")] for row in find_all(root, "tr")]
+
+
+def labels(root: ET.Element) -> list[str]:
+    """The texts of every ``<label>`` under ``root``."""
+    return [text(label) for label in find_all(root, "label")]

@@ -48,7 +48,7 @@ from tests.factories import (
     pdf_upload,
     progress_update,
 )
-from tests.html import find_all, labels, links, main, page, text
+from tests.parsed import find_all, labels, links, main, page, text
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ def test_support_activities_do_not_name_a_draft_measure_to_the_rest_of_the_count
     signed_in(client, world, role)
     listing = main(page(client.get(f"/lan/{world.own_county.code}/stodinsatser/")))
     row = next(r for r in find_all(listing, "tr") if "Hearing om nattvandring" in text(r))
-    measure_cell = [cell for cell in row.children if not isinstance(cell, str)][-1]
+    measure_cell = list(row)[-1]
     assert text(measure_cell) == (f"1. {DRAFT_MEASURE}" if role in OWNERS else "–")
 
     export = client.get(f"/lan/{world.own_county.code}/stodinsatser/?format=csv")

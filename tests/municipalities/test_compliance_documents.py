@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from municipalities.models import ComplianceDocument, DocumentVisibility
 from portal.models import Grant, Role
 from tests.factories import MINIMAL_PDF, ComplianceItemFactory, UserFactory, compliance_document
-from tests.html import find_all, labels, links, main, page, text
+from tests.parsed import find_all, labels, links, main, page, text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +51,10 @@ def officer(client, world):
 
 def test_the_upload_form_asks_who_may_open_the_document_and_keeps_it_to_the_municipality_by_default(officer):
     form = main(page(officer.get(COMPLIANCE_URL)))
-    choices = {dict(i.attributes)["value"]: i for i in find_all(form, "input", name="document_visibility")}
+    choices = {i.get("value"): i for i in find_all(form, "input", name="document_visibility")}
     assert set(choices) == {"municipality", "county"}
-    assert [value for value, i in choices.items() if "checked" in dict(i.attributes)] == ["municipality"]
-    question = next(f for f in find_all(form, "fieldset") if any(find_all(f, "input", name="document_visibility")))
+    assert [value for value, i in choices.items() if i.get("checked") is not None] == ["municipality"]
+    question = next(f for f in find_all(form, "fieldset") if list(find_all(f, "input", name="document_visibility")))
     assert text(next(find_all(question, "legend"))) == "Vem får öppna dokumentet"
     assert labels(question) == ["Kommunen och länets samordnare", "Alla inloggade i länet"]
 
