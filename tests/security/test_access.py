@@ -290,6 +290,7 @@ ID_URLS = {
     "actions:milestone_done": Milestone,
     "actions:indicator_edit": Indicator,
     "actions:actor_detail": Actor,
+    "actions:actor_edit": Actor,
     "actions:support_activity_edit": SupportActivity,
     "agreements:agreement_detail": CooperationAgreement,
     "agreements:agreement_edit": CooperationAgreement,
