@@ -36,7 +36,12 @@ def _send(task, args: tuple) -> None:
         logger.exception("The broker is unavailable: %s%s was not sent", task.name, args)
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="portal.tasks.send_password_reset_email",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_password_reset_email(user_id: int, domain: str, use_https: bool, language: str) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
@@ -46,7 +51,7 @@ def send_password_reset_email(user_id: int, domain: str, use_https: bool, langua
 # --- Reports -------------------------------------------------------------------------------------
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+@shared_task(name="portal.tasks.build_report", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
 def build_report(self, report_id: int) -> None:
     try:
         report_services.build_report(report_id)
@@ -59,17 +64,17 @@ def build_report(self, report_id: int) -> None:
             raise self.retry(exc=error, countdown=min(5 * 2**self.request.retries, 120)) from error
 
 
-@shared_task(acks_late=True)
+@shared_task(name="portal.tasks.email_report_ready", acks_late=True)
 def email_report_ready(report_id: int) -> None:
     report_services.email_steering_group(report_id)
 
 
-@shared_task
+@shared_task(name="portal.tasks.sweep_stuck_reports")
 def sweep_stuck_reports() -> None:
     report_services.sweep_stuck_reports()
     report_services.resend_queued_reports()
 
 
-@shared_task
+@shared_task(name="portal.tasks.produce_quarterly_county_reports")
 def produce_quarterly_county_reports() -> None:
     report_services.produce_quarterly_county_reports()

@@ -1,0 +1,50 @@
+"""Celery task names are stored: django-celery-beat keeps the schedules' task names in the database,
+and a queued message names its task. Each task of the project therefore has an explicit ``name=``,
+and moving a module must not change it."""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+from portal.celery import app
+
+STABLE_NAMES = {
+    "agreements.tasks.send_deadline_reminders",
+    "portal.tasks.build_report",
+    "portal.tasks.email_report_ready",
+    "portal.tasks.produce_quarterly_county_reports",
+    "portal.tasks.send_password_reset_email",
+    "portal.tasks.sweep_stuck_reports",
+}
+PROJECT = ("portal", "municipalities", "actions", "agreements")
+
+
+def _task_decorators():
+    """(file, function, the decorator's keyword names) for every ``@shared_task`` of the project."""
+    base = Path(settings.BASE_DIR)
+    for package in PROJECT:
+        for path in (base / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef):
+                    for decorator in node.decorator_list:
+                        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                        if getattr(target, "id", getattr(target, "attr", None)) in ("shared_task", "task"):
+                            keywords = {k.arg: k.value for k in getattr(decorator, "keywords", [])}
+                            yield path.relative_to(base), node.name, keywords
+
+
+def test_every_task_is_declared_with_an_explicit_name():
+    declared = list(_task_decorators())
+    assert declared, "no task found"
+    unnamed = [f"{path}:{name}" for path, name, keywords in declared if "name" not in keywords]
+    assert unnamed == []
+    names = {keywords["name"].value for _path, _name, keywords in declared}
+    assert names == STABLE_NAMES
+
+
+def test_the_registered_tasks_and_the_schedules_use_the_stable_names():
+    app.loader.import_default_modules()
+    registered = {name for name in app.tasks if name.split(".")[0] in PROJECT}
+    assert registered == STABLE_NAMES
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= STABLE_NAMES
