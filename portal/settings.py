@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "actions",
     "agreements",
 ]
+# The generated data and benchmark commands (devtools/) exist in development and tests only;
+# `make bench` adds them to production's settings through devtools/bench_settings.py.
+if DJANGO_ENV in {"development", "test"}:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -90,13 +94,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
-
-# `make bench` only (portal/bench.py): a Server-Timing header with each request's time and SQL
-# queries, and a bare template view to compare throughput with. Off unless set.
-BENCH_SERVER_TIMING = env.bool("BENCH_SERVER_TIMING", default=False)
-if BENCH_SERVER_TIMING:
-    MIDDLEWARE.insert(0, "portal.bench.ServerTimingMiddleware")
-    ROOT_URLCONF = "portal.bench"
 
 TEMPLATES = [
     {

@@ -7,8 +7,10 @@ For each scale the script
    database that already holds complete generated data of that scale is reused (scale 10 takes
    some ten minutes to generate on two cores); ``--fresh`` drops and regenerates it;
 2. runs the portal as in production (``Dockerfile``: gunicorn, 3 workers, ``DJANGO_ENV=production``,
-   ``DEBUG=false``, collected static files) on a free loopback port, with ``BENCH_SERVER_TIMING=1``
-   (portal/bench.py): each response carries its time in Django and its SQL query count;
+   ``DEBUG=false``, collected static files) on a free loopback port, with
+   ``DJANGO_SETTINGS_MODULE=devtools.bench_settings``: the production settings plus the
+   ``devtools`` app (the commands below) and its Server-Timing middleware (devtools/bench.py):
+   each response carries its time in Django and its SQL query count;
 3. signs in through the real login form as the generated users of every role in Skåne
    (``manage.py benchmark_targets`` gives them a random password) and requests every page kind
    ``--warmup`` times, then ``--requests`` times (fewer when a page is slow), one at a time;
@@ -160,6 +162,8 @@ def production_env(folder: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_ENV": "production",
+        # Production's settings plus the devtools app, the Server-Timing middleware and the bare view.
+        "DJANGO_SETTINGS_MODULE": "devtools.bench_settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -184,7 +188,7 @@ class Server:
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{self.port}", *WORKERS],
             cwd=BASE_DIR,
-            env={**env, "BENCH_SERVER_TIMING": "1"},
+            env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -57,11 +57,11 @@ from agreements.models import (
     Problem,
     Signatory,
 )
+from devtools.scale import MARK, generate
 from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, Municipality
 from municipalities.services import DATA_DIR, load_reference_data
 from portal.api.authentication import issue_token
 from portal.models import Grant, Report, ReportKind, ReportStatus, Role, User
-from portal.scale import MARK, generate
 from tests.factories import compliance_document
 from tests.frame import frame_problems
 from tests.matrix import url_names

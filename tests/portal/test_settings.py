@@ -1,5 +1,6 @@
 """Production settings refuse unsafe values, and `check --deploy` is clean with real ones."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -41,6 +42,63 @@ def test_check_deploy_is_clean_in_production():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **SAFE)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_PACKAGES = ("portal", "municipalities", "actions", "agreements")
+
+
+def _imported_modules(path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_production_installs_no_development_tooling():
+    """The scale-data generator and the benchmark commands (devtools/) exist outside production only.
+
+    Production code imports neither them nor Django's test utilities, and no environment
+    variable swaps its URLconf or its middleware.
+    """
+    offending = sorted(
+        f"{path.relative_to(settings.BASE_DIR)}: {name}"
+        for package in PRODUCTION_PACKAGES
+        for path in (settings.BASE_DIR / package).rglob("*.py")
+        for name in _imported_modules(path)
+        if name.split(".")[0] == "devtools" or name == "django.test" or name.startswith("django.test.")
+    )
+    assert offending == []
+    code = (
+        "import sys, django; django.setup(); from django.apps import apps; from django.conf import settings; "
+        "from django.core.management import get_commands; from django.urls import get_resolver; "
+        "get_resolver().url_patterns; import portal.wsgi, portal.tasks; "
+        "print(apps.is_installed('devtools'), settings.ROOT_URLCONF, settings.MIDDLEWARE[0], "
+        "'generate_scale_data' in get_commands(), "
+        "sorted(m for m in sys.modules if m == 'devtools' or m.startswith('devtools.')))"
+    )
+    result = python("-c", code, DJANGO_SETTINGS_MODULE="portal.settings", BENCH_SERVER_TIMING="1", **SAFE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "portal.urls",
+        "django.middleware.security.SecurityMiddleware",
+        "False",
+        "[]",
+    ]
+    development = python(
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_ENV="development",
+        DATABASE_URL=SAFE["DATABASE_URL"],
+    )
+    assert development.returncode == 0, development.stderr
+    assert development.stdout.split()[0] == "True"
+    assert development.stdout.split()[3] == "True"
 
 
 def test_production_refuses_the_development_secret_key():

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.scale import ScaleDataError, check_database, generate
+from devtools.scale import ScaleDataError, check_database, generate
 
 
 class Command(BaseCommand):

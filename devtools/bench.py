@@ -1,4 +1,4 @@
-"""What `make bench` (scripts/bench.py) needs inside the server, switched on only by ``BENCH_SERVER_TIMING=1``.
+"""What `make bench` (scripts/bench.py) needs inside the server, used only by ``devtools/bench_settings.py``.
 
 - ``ServerTimingMiddleware`` times each request from the outermost middleware in and counts its
   SQL queries, and reports both in a ``Server-Timing`` header::
@@ -9,9 +9,9 @@
   time spent in SQL and, in its description, the number of queries.
 - ``bare`` is a template view that touches neither the database nor the session: the yardstick
   the county dashboard's throughput is compared with. Its URL exists only in ``urlpatterns``
-  below, which settings use as ``ROOT_URLCONF`` only when benchmarking.
+  below, the bench settings' ``ROOT_URLCONF``.
 
-Nothing here is imported unless the variable is set (see ``portal/settings.py``).
+The portal's own settings and URLconf never import this module.
 """
 
 from __future__ import annotations
