@@ -284,22 +284,3 @@ class ProgressStatusForm(forms.ModelForm):
         if cleaned.get("is_done") and cleaned.get("is_cancelled"):
             raise forms.ValidationError(_("A status cannot mean both done and cancelled."))
         return cleaned
-
-
-class MeasureFilterForm(forms.Form):
-    FLAG_CHOICES = [("", _("Any")), ("overdue", _("Overdue")), ("stale", _("No recent update"))]
-
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    actor = forms.ModelChoiceField(label=_("Actor"), required=False, queryset=Actor.objects.none())
-    flag = forms.ChoiceField(label=_("Flag"), required=False, choices=FLAG_CHOICES)
-
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
-        super().__init__(*args, **kwargs)
-        statuses = ProgressStatus.objects.for_county(plan.county_id)
-        self.fields["status"].choices = [
-            ("", _("Any status")),
-            ("none", _("No update yet")),
-            *((s.code, str(s)) for s in statuses),
-        ]
-        self.fields["actor"].queryset = Actor.objects.filter(measure_roles__measure__plan=plan).distinct()
-        self.fields["actor"].empty_label = _("Any actor")

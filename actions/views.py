@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import services
 from actions.exports import measure_columns, support_activity_columns
+from actions.filters import MeasureFilterSet
 from actions.forms import (
     ActionPlanForm,
     ActorForm,
     IndicatorForm,
     IndicatorValueFormSet,
     MeasureActorFormSet,
-    MeasureFilterForm,
     MeasureForm,
     MilestoneDoneForm,
     MilestoneFormSet,
@@ -113,15 +113,8 @@ def plan_detail(request, pk):
     )
     measures = services.plan_measures(plan)
     summary = services.summarise_plan(plan, measures)
-    filters = MeasureFilterForm(request.GET or None, plan=plan)
-    shown = measures
-    if filters.is_valid():
-        shown = services.filter_measures(
-            measures,
-            status=filters.cleaned_data["status"],
-            actor=filters.cleaned_data["actor"],
-            flag=filters.cleaned_data["flag"],
-        )
+    filterset = MeasureFilterSet(request.GET or None, measures=measures, plan=plan)
+    shown = filterset.qs
     export = request.GET.get("format")
     if export:
         return export_response(export, f"insatser-{plan.pk}", measure_columns(), shown, sheet_title=_("Measures"))
@@ -132,7 +125,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "summary": summary,
             "measures": shown,
-            "filters": filters,
+            "filters": filterset.form,
             "can_change": request.user.has_perm(CHANGE_PLAN, plan),
             "query": request.GET.urlencode(),
             "history": services.plan_history(plan),

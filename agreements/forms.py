@@ -258,15 +258,3 @@ class FocusAreaForm(forms.ModelForm):
     class Meta:
         model = FocusArea
         fields = ["name", "position"]
-
-
-class OverviewFilterForm(forms.Form):
-    STATES = [
-        ("", _("Any")),
-        ("no_agreement", _("No active agreement")),
-        ("no_pledge", _("No current pledge")),
-        ("follow_up_missing", _("Follow-up missing")),
-        ("overdue", _("Overdue deadline")),
-    ]
-    q = forms.CharField(label=_("Municipality name"), required=False, max_length=100)
-    state = forms.ChoiceField(label=_("Show"), required=False, choices=STATES)

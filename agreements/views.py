@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements import services
 from agreements.exports import county_columns, follow_up_columns, pledge_columns, review_columns
+from agreements.filters import CountyListFilterSet, OverviewFilterSet
 from agreements.forms import (
     AgreementForm,
     CommitmentFormSet,
     DeliverableFormSet,
     FocusAreaForm,
     FollowUpForm,
-    OverviewFilterForm,
     PledgeForm,
     ProblemFormSet,
     QualityReviewForm,
@@ -53,9 +52,8 @@ REVIEW = "agreements.review"
 @require_GET
 def county_overview(request, code):
     county = get_for_user(request.user, County, code=code)
-    filters = OverviewFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    rows = services.county_agreements(county, request.user, q=params.get("q", ""), state=params.get("state", ""))
+    filterset = OverviewFilterSet(request.GET or None, county=county, request=request)
+    rows = filterset.qs
     if request.GET.get("format"):
         return export_response(
             request.GET["format"], f"overenskommelser-{county.code}", county_columns(), rows, sheet_title=county.name
@@ -63,7 +61,7 @@ def county_overview(request, code):
     return render(
         request,
         "agreements/county_overview.html",
-        {"county": county, "rows": rows, "filters": filters, "query": request.GET.urlencode()},
+        {"county": county, "rows": rows, "filters": filterset.form, "query": request.GET.urlencode()},
     )
 
 
@@ -84,27 +82,21 @@ def focus_areas(request, code):
     return render(request, "agreements/focus_areas.html", {"county": county, "areas": areas, "form": form})
 
 
-class ListFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Municipality name"), required=False, max_length=100)
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100)
-
-
 def _county_list(request, code, *, queryset, date_field: str, template: str, columns, stem: str):
     """A county-wide list that filters by municipality name and year, pages, and exports what is shown."""
     county = get_for_user(request.user, County, code=code)
-    filters = ListFilterForm(request.GET or None)
-    rows = queryset.filter(municipality__county=county)
-    if filters.is_valid():
-        if filters.cleaned_data["q"]:
-            rows = rows.filter(municipality__name__icontains=filters.cleaned_data["q"])
-        if filters.cleaned_data["year"]:
-            rows = rows.filter(**{f"{date_field}__year": filters.cleaned_data["year"]})
+    filterset = CountyListFilterSet(
+        request.GET or None, queryset=queryset.filter(municipality__county=county), date_field=date_field
+    )
+    rows = filterset.qs
     if request.GET.get("format"):
         return export_response(request.GET["format"], f"{stem}-{county.code}", columns(), rows.iterator(chunk_size=500))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"county": county, "page": page, "filters": filters, "query": query.urlencode()})
+    return render(
+        request, template, {"county": county, "page": page, "filters": filterset.form, "query": query.urlencode()}
+    )
 
 
 @login_required

@@ -148,22 +148,3 @@ class KeyFigureImportForm(forms.Form):
                 params={"size": megabytes(uploaded.size), "limit": megabytes(MAX_IMPORT_BYTES)},
             )
         return uploaded
-
-
-class OverviewFilterForm(forms.Form):
-    """Filters and sorting of the county overview; every field is optional."""
-
-    SORTS = [
-        ("name", _("Name")),
-        ("-population", _("Population, largest first")),
-        ("-rate", _("Reported crimes per 100 000, highest first")),
-        ("rate", _("Reported crimes per 100 000, lowest first")),
-    ]
-    q = forms.CharField(label=_("Municipality name"), required=False, max_length=100)
-    obligation = forms.ChoiceField(
-        label=_("Obligation"), required=False, choices=[("", _("Any obligation")), *Obligation.choices]
-    )
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Any state")), *ComplianceState.choices]
-    )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)

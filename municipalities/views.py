@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from municipalities import services
 from municipalities.exports import overview_columns
+from municipalities.filters import OverviewFilterSet
 from municipalities.forms import (
     ComplianceItemForm,
     CoordinatorFormSet,
@@ -16,7 +17,6 @@ from municipalities.forms import (
     KeyFigureFormSet,
     KeyFigureImportForm,
     MunicipalityProfileForm,
-    OverviewFilterForm,
 )
 from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
 from portal.editing import edit_rows
@@ -38,9 +38,8 @@ def county_list(request):
 @require_GET
 def county_detail(request, code):
     county = get_for_user(request.user, County, code=code)
-    filters = OverviewFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    overview = services.county_overview(county, **{k: v for k, v in params.items() if v})
+    filterset = OverviewFilterSet(request.GET or None, county=county)
+    overview = filterset.qs
     if request.GET.get("format"):
         return export_response(
             request.GET["format"], f"kommuner-{county.code}", overview_columns(), overview.rows, sheet_title=county.name
@@ -51,7 +50,7 @@ def county_detail(request, code):
         {
             "county": county,
             "overview": overview,
-            "filters": filters,
+            "filters": filterset.form,
             "obligations": Obligation.choices,
             "can_import": request.user.has_perm("municipalities.import_key_figures"),
             "query": request.GET.urlencode(),

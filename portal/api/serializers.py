@@ -1,4 +1,4 @@
-"""Serializers of the read-only API: what each resource shows, and the query parameters."""
+"""Serializers of the read-only API: what each resource shows (the query parameters are FilterSets)."""
 
 from __future__ import annotations
 
@@ -10,49 +10,10 @@ from actions.services import plan_progress
 from municipalities.models import Obligation, compliance_state
 from portal.formatting import round_half_up
 
-COUNTY_CODE = r"^[0-9]{2}$"
-MUNICIPALITY_CODE = r"^[0-9]{4}$"
-
 
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="What is wrong, in English.")
     field = serializers.CharField(allow_null=True, help_text="The query parameter at fault, if any.")
-
-
-# --- Query parameters ------------------------------------------------------------------------
-
-
-class CountyFilter(serializers.Serializer):
-    county = serializers.RegexField(
-        COUNTY_CODE,
-        required=False,
-        help_text="Two-digit SCB county code, e.g. 12 (Skåne).",
-        error_messages={"invalid": "Expected a two-digit county code, e.g. 12."},
-    )
-
-
-class PeriodFilter(CountyFilter):
-    period_from = serializers.DateField(
-        required=False, input_formats=["iso-8601"], help_text="ISO date: only rows whose period ends on or after it."
-    )
-    period_to = serializers.DateField(
-        required=False, input_formats=["iso-8601"], help_text="ISO date: only rows whose period starts on or before it."
-    )
-
-    def validate(self, attrs):
-        start, end = attrs.get("period_from"), attrs.get("period_to")
-        if start and end and start > end:
-            raise serializers.ValidationError({"period_to": "period_to must not be before period_from."})
-        return attrs
-
-
-class MunicipalPeriodFilter(PeriodFilter):
-    municipality = serializers.RegexField(
-        MUNICIPALITY_CODE,
-        required=False,
-        help_text="Four-digit SCB municipality code, e.g. 1281 (Lund).",
-        error_messages={"invalid": "Expected a four-digit municipality code, e.g. 1281."},
-    )
 
 
 # --- Resources -------------------------------------------------------------------------------

@@ -23,12 +23,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404 as api_get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from actions.filters import PlanFilterSet
 from actions.models import ActionPlan, Measure
+from agreements.filters import AgreementFilterSet, PledgeFilterSet
 from agreements.models import CitizenPledge, CooperationAgreement
+from municipalities.filters import CodeFilter, MunicipalityFilterSet
 from municipalities.models import County, Municipality
 from municipalities.services import latest_key_figures
 from portal.api import docs
@@ -45,9 +49,21 @@ ERRORS = {
 }
 
 
-def _list_schema(serializer, filters):
+def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The query parameters of a FilterSet as the schema states them: codes by their pattern."""
+    parameters = []
+    for name, filter_ in filterset_class.base_filters.items():
+        if isinstance(filter_, CodeFilter):
+            schema = {"type": "string", "minLength": 1, "pattern": filter_.pattern}
+        else:
+            schema = {"type": "string", "format": "date"}
+        parameters.append(OpenApiParameter(name, schema, description=filter_.extra["help_text"]))
+    return parameters
+
+
+def _list_schema(serializer, filterset_class):
     return extend_schema(
-        parameters=[filters] if filters else None,
+        parameters=_filter_parameters(filterset_class) if filterset_class else None,
         responses={200: serializer(many=True), 400: s.ErrorSerializer, 404: s.ErrorSerializer, **ERRORS},
     )
 
@@ -63,22 +79,21 @@ class Resource(viewsets.GenericViewSet):
     """A read-only resource: ``list`` (filtered, paginated) and ``retrieve``, with ETags."""
 
     model = None
-    filter_serializer = None
+    filterset_class = None
     # Any value but a slash reaches the view, so a malformed id or code is a JSON 404 too.
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return readable(self.model, self.request)
 
-    def filters(self) -> dict:
-        if self.filter_serializer is None:
-            return {}
-        serializer = self.filter_serializer(data=self.request.query_params.dict())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def apply_filters(self, queryset, params: dict):
-        return queryset
+    def filter_queryset(self, queryset):
+        """The rows the query parameters ask for; an invalid one is a 400 that names it."""
+        if self.filterset_class is None:
+            return queryset
+        filterset = self.filterset_class(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+        return filterset.qs
 
     def extra_context(self, objects) -> dict:
         return {}
@@ -92,7 +107,7 @@ class Resource(viewsets.GenericViewSet):
         return self.get_serializer(instance, many=many, context=context).data
 
     def list(self, request, *args, **kwargs):
-        queryset = self.apply_filters(self.get_queryset(), self.filters())
+        queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self._serialize(page, page, many=True))
 
@@ -139,7 +154,7 @@ class CountyViewSet(Resource):
 
 
 @extend_schema_view(
-    list=_list_schema(s.MunicipalitySerializer, s.CountyFilter),
+    list=_list_schema(s.MunicipalitySerializer, MunicipalityFilterSet),
     retrieve=_detail_schema(s.MunicipalitySerializer, "code", str, "Four-digit SCB municipality code."),
 )
 class MunicipalityViewSet(Resource):
@@ -147,33 +162,18 @@ class MunicipalityViewSet(Resource):
 
     model = Municipality
     serializer_class = s.MunicipalitySerializer
-    filter_serializer = s.CountyFilter
+    filterset_class = MunicipalityFilterSet
     lookup_field = "code"
 
     def get_queryset(self):
         return super().get_queryset().select_related("county").prefetch_related("compliance_items").order_by("code")
 
-    def apply_filters(self, queryset, params):
-        if "county" in params:
-            queryset = queryset.filter(county__code=params["county"])
-        return queryset
-
     def extra_context(self, objects):
         return {"latest": latest_key_figures(objects)}
 
 
-def _period_filters(queryset, params, *, years: bool = False):
-    if "period_from" in params:
-        field, value = ("end_year", params["period_from"].year) if years else ("period_end", params["period_from"])
-        queryset = queryset.filter(**{f"{field}__gte": value})
-    if "period_to" in params:
-        field, value = ("start_year", params["period_to"].year) if years else ("period_start", params["period_to"])
-        queryset = queryset.filter(**{f"{field}__lte": value})
-    return queryset
-
-
 @extend_schema_view(
-    list=_list_schema(s.PlanSerializer, s.PeriodFilter),
+    list=_list_schema(s.PlanSerializer, PlanFilterSet),
     retrieve=_detail_schema(s.PlanSerializer, "id", int, "The plan's id."),
 )
 class PlanViewSet(Resource):
@@ -181,7 +181,7 @@ class PlanViewSet(Resource):
 
     model = ActionPlan
     serializer_class = s.PlanSerializer
-    filter_serializer = s.PeriodFilter
+    filterset_class = PlanFilterSet
     lookup_field = "id"
 
     def get_queryset(self):
@@ -194,30 +194,16 @@ class PlanViewSet(Resource):
             .order_by("-period_start", "id")
         )
 
-    def apply_filters(self, queryset, params):
-        if "county" in params:
-            queryset = queryset.filter(county__code=params["county"])
-        return _period_filters(queryset, params)
-
 
 class _MunicipalDocumentViewSet(Resource):
-    filter_serializer = s.MunicipalPeriodFilter
     lookup_field = "id"
-    years = False
-
-    def apply_filters(self, queryset, params):
-        if "county" in params:
-            queryset = queryset.filter(municipality__county__code=params["county"])
-        if "municipality" in params:
-            queryset = queryset.filter(municipality__code=params["municipality"])
-        return _period_filters(queryset, params, years=self.years)
 
     def last_modified(self, objects):
         return _history_max(self.model.history, id__in=[obj.pk for obj in objects])
 
 
 @extend_schema_view(
-    list=_list_schema(s.PledgeSerializer, s.MunicipalPeriodFilter),
+    list=_list_schema(s.PledgeSerializer, PledgeFilterSet),
     retrieve=_detail_schema(s.PledgeSerializer, "id", int, "The pledge's id."),
 )
 class PledgeViewSet(_MunicipalDocumentViewSet):
@@ -225,6 +211,7 @@ class PledgeViewSet(_MunicipalDocumentViewSet):
 
     model = CitizenPledge
     serializer_class = s.PledgeSerializer
+    filterset_class = PledgeFilterSet
 
     def get_queryset(self):
         return (
@@ -247,7 +234,7 @@ class PledgeViewSet(_MunicipalDocumentViewSet):
 
 
 @extend_schema_view(
-    list=_list_schema(s.AgreementSerializer, s.MunicipalPeriodFilter),
+    list=_list_schema(s.AgreementSerializer, AgreementFilterSet),
     retrieve=_detail_schema(s.AgreementSerializer, "id", int, "The agreement's id."),
 )
 class AgreementViewSet(_MunicipalDocumentViewSet):
@@ -255,7 +242,7 @@ class AgreementViewSet(_MunicipalDocumentViewSet):
 
     model = CooperationAgreement
     serializer_class = s.AgreementSerializer
-    years = True
+    filterset_class = AgreementFilterSet
 
     def get_queryset(self):
         return (

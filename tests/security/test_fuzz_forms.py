@@ -45,7 +45,12 @@ FUZZ = settings(
 PROJECT_FORM_MODULES = ("actions.", "agreements.", "municipalities.", "portal.")
 FORM_MODULES = ("actions.forms", "agreements.forms", "municipalities.forms", "portal.forms")
 # Bases that are never a form of their own: every concrete form subclasses them.
-ABSTRACT_FORMS = {"portal.concurrency.VersionedForm"}
+ABSTRACT_FORMS = {
+    "portal.concurrency.VersionedForm",
+    "municipalities.filters.PeriodFilterSet",
+    "municipalities.filters.MunicipalPeriodFilterSet",
+    "municipalities.filters.PeriodForm",  # the form of the period filter sets, fuzzed through them
+}
 
 
 @dataclass(frozen=True)
@@ -289,16 +294,25 @@ CASES = [
     ),
 ]
 CASES_BY_ID = {case.id: case for case in CASES}
-# Filter forms are read from the query string of list pages and exports; they save nothing.
+# Filter sets are read from the query string of list pages and exports; they save nothing.
 GET_FORMS = {
-    "actions.forms.MeasureFilterForm": lambda w: reverse("actions:plan_detail", kwargs={"pk": w.plan.pk}),
-    "agreements.forms.OverviewFilterForm": lambda w: reverse(
+    "actions.filters.MeasureFilterSet": lambda w: reverse("actions:plan_detail", kwargs={"pk": w.plan.pk}),
+    "agreements.filters.OverviewFilterSet": lambda w: reverse(
         "agreements:county_overview", kwargs={"code": w.own_county.code}
     ),
-    "agreements.views.ListFilterForm": lambda w: reverse("agreements:pledge_list", kwargs={"code": w.own_county.code}),
-    "municipalities.forms.OverviewFilterForm": lambda w: reverse(
+    "agreements.filters.CountyListFilterSet": lambda w: reverse(
+        "agreements:pledge_list", kwargs={"code": w.own_county.code}
+    ),
+    "municipalities.filters.OverviewFilterSet": lambda w: reverse(
         "municipalities:county_detail", kwargs={"code": w.own_county.code}
     ),
+}
+# The API's filter sets read its query parameters; a bad one is a 400 that names it.
+API_FILTERS = {
+    "municipalities.filters.MunicipalityFilterSet": "/api/municipalities/",
+    "actions.filters.PlanFilterSet": "/api/plans/",
+    "agreements.filters.PledgeFilterSet": "/api/pledges/",
+    "agreements.filters.AgreementFilterSet": "/api/agreements/",
 }
 
 
@@ -310,14 +324,15 @@ def _dotted(cls) -> str:
 
 
 def project_forms() -> set[str]:
-    """Every form class the project defines, and every formset its forms modules build."""
+    """Every form class and filter set the project defines, and every formset its forms modules build."""
     import importlib
 
     from django.urls import get_resolver
+    from django_filters import FilterSet
 
     get_resolver().url_patterns  # noqa: B018 - importing every view module defines their forms
     found: set[str] = set()
-    stack = [forms.BaseForm]
+    stack = [forms.BaseForm, FilterSet]
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
@@ -332,7 +347,7 @@ def project_forms() -> set[str]:
 
 
 def test_every_form_of_the_project_is_fuzzed():
-    covered = {name for case in CASES for name in case.covers} | set(GET_FORMS)
+    covered = {name for case in CASES for name in case.covers} | set(GET_FORMS) | set(API_FILTERS)
     assert project_forms() - covered == set(), "forms that no fuzz case posts"
     assert covered - project_forms() == set(), "fuzz cases naming forms that do not exist"
 
@@ -560,6 +575,24 @@ def test_hostile_filters_never_fail(client, hostile_world, form_name):
         assert response.status_code in (200, 404), response.status_code
         if response.status_code == 200 and response.streaming:
             assert b"".join(response.streaming_content)
+
+    attack()
+
+
+API_NAMES = ["county", "municipality", "period_from", "period_to", "page", "page_size"]
+
+
+@pytest.mark.parametrize("form_name", sorted(API_FILTERS))
+def test_hostile_api_filters_never_fail(client, hostile_world, form_name):
+    """The API's filter sets answer any query string with rows or a 400 that names the parameter."""
+
+    @FUZZ
+    @given(query=st.dictionaries(st.sampled_from(API_NAMES), GET_VALUES, max_size=4))
+    def attack(query):
+        response = client.get(API_FILTERS[form_name], query)
+        assert response.status_code in (200, 400, 404), response.status_code
+        if response.status_code == 400:
+            assert response.json()["field"] in API_NAMES
 
     attack()
 
