@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
 from django.utils.formats import number_format
 
 NBSP = "\xa0"
@@ -87,3 +89,16 @@ def shortened(text: str, limit: int = EXCERPT_CHARS) -> str:
     if " " in cut and not first[limit - 1].isspace():
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.–-") + "…"
+
+
+def iso_datetime(value) -> str:
+    """A moment as HTML's ``datetime`` attribute takes it: local time to the second with its UTC
+    offset (``2026-12-01T21:05:49+01:00``); a date as a date. Django's ``date:"c"`` writes
+    microseconds, which HTML does not allow."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""

@@ -3,6 +3,7 @@
 - ``{{ summary.progress|percent }}``: 18 %
 - ``{{ indicator.baseline|measure_value:indicator }}``: 31,4 %
 - ``{{ plan.description|shortened }}``: the first paragraph, at most 300 characters
+- ``<time datetime="{{ change.when|iso_datetime }}">``: to the second, with the UTC offset
 """
 
 from django import template
@@ -25,3 +26,8 @@ def measure_value(value, indicator) -> str:
 @register.filter
 def shortened(text) -> str:
     return formatting.shortened(text)
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    return formatting.iso_datetime(value)

@@ -100,7 +100,7 @@ def test_the_server_error_page_has_the_frame():
 
 
 def render(template: str, **context) -> str:
-    return engines["django"].from_string("{% load timestamps %}" + template).render(context)
+    return engines["django"].from_string("{% load formatting %}" + template).render(context)
 
 
 def test_a_moment_is_written_to_the_second_in_local_time_with_its_offset():
