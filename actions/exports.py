@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext, pgettext
 
-from portal.exports import Column
+from core.exports import Column
 
 
 def _lead(measure) -> str:

@@ -19,10 +19,10 @@ from actions.models import (
     WorkingGroupMember,
 )
 from actions.services import normalised_name, similar_actors
+from core.concurrency import VersionedForm
+from core.editing import ParentAwareFormSet
+from core.files.fields import DocumentField
 from municipalities.models import County, Municipality
-from portal.concurrency import VersionedForm
-from portal.editing import ParentAwareFormSet
-from portal.uploads import DocumentField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

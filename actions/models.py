@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.concurrency import Versioned
-from portal.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
-from portal.uploads import Document
+from core.concurrency import Versioned
+from core.files.models import Document
+from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
 
 
 class ActorKind(models.TextChoices):
@@ -385,7 +385,7 @@ class MeasureActor(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=ActorRole.choices, default=ActorRole.PARTICIPANT)
     part = models.CharField(_("its part"), max_length=200, blank=True)
     history = HistoricalRecords()
-    # How the change history names a row (portal.history): "Polisen (Lead)".
+    # How the change history names a row (core.history): "Polisen (Lead)".
     history_label = ("actor__name", "role")
 
     objects = MeasurePartQuerySet.as_manager()

@@ -1,6 +1,6 @@
 import rules
 
-from portal.rules import can_change, can_view, in_queryset
+from core.predicates import can_change, can_view, in_queryset
 
 can_report = in_queryset("reportable_by")
 

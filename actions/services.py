@@ -37,11 +37,11 @@ from actions.models import (
     Tone,
     WorkingGroupMember,
 )
-from portal import charts
-from portal.collation import swedish_key
-from portal.concurrency import save_versioned
-from portal.formatting import indicator_decimals
-from portal.history import change_log
+from core import charts
+from core.collation import swedish_key
+from core.concurrency import save_versioned
+from core.formatting import indicator_decimals
+from core.history import change_log
 
 # code, English name (translated when shown), tone, done, cancelled, position
 NATIONAL_STATUSES = [
@@ -70,7 +70,7 @@ def ensure_national_statuses() -> None:
 def plan_progress(measures: Iterable[Measure]) -> Decimal | None:
     """The weighted mean progress of ``measures`` in percent (see the module docstring).
 
-    Unrounded: it is rounded once, where it is written (portal.formatting.percent), so that 17,45
+    Unrounded: it is rounded once, where it is written (core.formatting.percent), so that 17,45
     is 17 % and not 17,5 and then 18 %.
     """
     total_weight = Decimal(0)

@@ -37,12 +37,13 @@ from actions.models import (
     ProgressStatus,
     SupportActivity,
 )
+from core.concurrency import ConcurrentEditError, handle_conflict
+from core.editing import adding_row, bind_rows, edit_rows
+from core.exports import export_response
+from core.files.models import DocumentNotStoredError, fill_document
+from core.files.responses import document_response
+from core.scoping import get_for_user
 from municipalities.models import County
-from portal.concurrency import ConcurrentEditError, handle_conflict
-from portal.editing import adding_row, bind_rows, edit_rows
-from portal.exports import export_response
-from portal.scoping import get_for_user
-from portal.uploads import DocumentNotStoredError, document_response, fill_document
 
 MANAGE_COUNTY = "actions.manage_county_plans"
 UPDATES_PER_PAGE = 20  # progress updates on a measure's page, newest first

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from agreements.models import CitizenPledge, CooperationAgreement, FocusArea, QualityReview, Reminder
+from agreements.models import CitizenPledge, CooperationAgreement, FocusArea, QualityReview
 
 
 @admin.register(FocusArea)
@@ -32,10 +32,3 @@ class PledgeAdmin(SimpleHistoryAdmin):
 class QualityReviewAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "municipality", "date", "reviewer_name"]
     list_select_related = ["municipality", "pledge", "agreement"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["kind", "object_id", "due_date", "stage", "recipient", "sent_at"]
-    list_filter = ["kind", "stage"]
-    list_select_related = ["recipient"]

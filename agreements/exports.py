@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext
 
-from portal.exports import Column
+from core.exports import Column
 
 
 def _agreement(row, attribute):

@@ -18,10 +18,10 @@ from agreements.models import (
     QualityReview,
     Signatory,
 )
+from core.concurrency import VersionedForm
+from core.editing import ParentAwareFormSet
+from core.files.fields import DocumentField
 from municipalities.models import Municipality
-from portal.concurrency import VersionedForm
-from portal.editing import ParentAwareFormSet
-from portal.uploads import DocumentField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YEAR = forms.NumberInput(attrs={"min": 2000, "max": 2100})

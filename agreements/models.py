@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.concurrency import Versioned
-from portal.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
-from portal.uploads import Document
+from core.concurrency import Versioned
+from core.files.models import Document
+from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
 
 # --- Focus areas (a vocabulary the county can extend) ------------------------------------------
 
@@ -551,33 +551,8 @@ class QualityReview(models.Model):
 # --- Reminders ---------------------------------------------------------------------------------------
 
 
-class Reminder(models.Model):
-    """One reminder e-mail about one deadline to one person, recorded so it is sent once."""
+class ReminderKind(models.TextChoices):
+    """What agreements' deadline reminders (``core.Reminder.kind``) are about."""
 
-    class Stage(models.TextChoices):
-        BEFORE = "before", _("Before the due date")
-        OVERDUE = "overdue", _("After the due date")
-
-    class Kind(models.TextChoices):
-        DELIVERABLE = "deliverable", _("Deliverable")
-        PLEDGE_FOLLOW_UP = "pledge_follow_up", _("Follow-up of a citizen pledge")
-
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    due_date = models.DateField()
-    stage = models.CharField(max_length=8, choices=Stage.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_id", "due_date", "stage", "recipient"], name="reminder_sent_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.object_id} {self.due_date} ({self.get_stage_display()})"
+    DELIVERABLE = "deliverable", _("Deliverable")
+    PLEDGE_FOLLOW_UP = "pledge_follow_up", _("Follow-up of a citizen pledge")

@@ -28,22 +28,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template import loader
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from agreements.models import (
-    AgreementStatus,
-    CitizenPledge,
-    Deliverable,
-    FollowUp,
-    PledgeStatus,
-    Reminder,
-)
+from agreements.models import AgreementStatus, CitizenPledge, Deliverable, FollowUp, PledgeStatus, ReminderKind
+from core.models import Reminder
+from core.notices import send_once, sent_occasions
+from core.people import reachable_grants
+from core.roles import Role
 from municipalities.models import Municipality
-from portal.models import Grant, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +50,7 @@ REMINDER_LANGUAGE = "sv"
 class Deadline:
     """One open deadline: what is due, where, when, and the page to act on it."""
 
-    kind: str  # a Reminder.Kind value
+    kind: str  # a ReminderKind value
     object_id: int  # the deliverable's or the pledge's id
     municipality_id: int
     title: str  # the deliverable's or the pledge's title
@@ -125,7 +120,7 @@ def deadlines(
 
     found = [
         Deadline(
-            kind=Reminder.Kind.DELIVERABLE.value,
+            kind=ReminderKind.DELIVERABLE.value,
             object_id=deliverable.pk,
             municipality_id=deliverable.agreement.municipality_id,
             title=deliverable.title,
@@ -136,7 +131,7 @@ def deadlines(
     ]
     found += [
         Deadline(
-            kind=Reminder.Kind.PLEDGE_FOLLOW_UP.value,
+            kind=ReminderKind.PLEDGE_FOLLOW_UP.value,
             object_id=pledge.pk,
             municipality_id=pledge.municipality_id,
             title=pledge.title,
@@ -162,21 +157,8 @@ def reminder_stage(deadline: Deadline, today: datetime.date) -> str | None:
 def send_due_reminders(today: datetime.date | None = None) -> int:
     """E-mail each municipal officer about each deadline that calls for a reminder today, once.
 
-    Returns the number of e-mails sent. Exactly-once, per reminder and in its own short
-    transaction:
-
-    1. ``get_or_create`` the ``Reminder`` row. The unique constraint ``reminder_sent_once``
-       decides between two runs inserting at the same moment: the second one's insert waits
-       for the first one's transaction and then finds its row (already sent) and skips it.
-    2. Lock the row with ``SELECT … FOR UPDATE SKIP LOCKED`` where ``sent_at`` is empty: a run
-       that finds it locked (another run is sending it right now) or sent skips it.
-    3. Send the e-mail while holding the lock, set ``sent_at``, commit.
-
-    The window that remains is inherent to e-mail, which cannot take part in a database
-    transaction: if the process dies, or the commit fails, after the mail server accepted the
-    message and before the commit, nothing is recorded and the next run sends it again. So it
-    is exactly once except in that window of a few milliseconds, where it is at least once: a
-    duplicate is possible there, a lost reminder is not.
+    Returns the number of e-mails sent. Each goes out exactly once through ``core.notices.send_once``
+    (see there for how two overlapping runs and a killed worker are handled).
 
     A reminder whose sending fails (the mail server refuses it or cannot be reached) is logged
     and left unrecorded, so that the next run tries again; the other reminders still go out.
@@ -189,12 +171,8 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     officers = _officers_by_municipality(municipality_ids)
     names = dict(Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "name"))
     # Reminders sent by earlier runs are skipped here without a transaction each, so a daily run
-    # costs five queries when there is nothing new; the lock in _send_once is what guarantees once.
-    already_sent = set(
-        Reminder.objects.filter(
-            sent_at__isnull=False, object_id__in={deadline.object_id for deadline, _stage in due}
-        ).values_list("kind", "object_id", "due_date", "stage", "recipient_id")
-    )
+    # costs five queries when there is nothing new; send_once is what guarantees once.
+    already_sent = sent_occasions(deadline.object_id for deadline, _stage in due)
 
     sent = 0
     for deadline, stage in due:
@@ -203,7 +181,14 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
                 continue
             message = _reminder_message(deadline, stage, officer, names[deadline.municipality_id], today)
             try:
-                sent += _send_once(deadline, stage, officer, message)
+                sent += send_once(
+                    message,
+                    kind=deadline.kind,
+                    object_id=deadline.object_id,
+                    due_date=deadline.due_date,
+                    stage=stage,
+                    recipient=officer,
+                )
             except (smtplib.SMTPException, OSError):
                 logger.exception(
                     "Reminder %s about %s %s to user %s not sent; the next run tries again.",
@@ -216,51 +201,24 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     return sent
 
 
-def _officers_by_municipality(municipality_ids: Iterable[int]) -> dict[int, list[User]]:
+def _officers_by_municipality(municipality_ids: Iterable[int]) -> dict[int, list]:
     """The active municipal officers with an e-mail address, per municipality (one query)."""
-    grants = (
-        Grant.objects.filter(
-            role=Role.MUNICIPAL_OFFICER, municipality_id__in=list(municipality_ids), user__is_active=True
-        )
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("municipality_id", "user_id")
+    grants = reachable_grants(Role.MUNICIPAL_OFFICER, municipality_id__in=list(municipality_ids)).order_by(
+        "municipality_id", "user_id"
     )
-    officers: dict[int, list[User]] = defaultdict(list)
+    officers: dict[int, list] = defaultdict(list)
     for grant in grants:
         if all(user.pk != grant.user_id for user in officers[grant.municipality_id]):
             officers[grant.municipality_id].append(grant.user)
     return officers
 
 
-def _send_once(deadline: Deadline, stage: str, recipient: User, message: EmailMultiAlternatives) -> bool:
-    """Send ``message`` unless this reminder was sent or is being sent; True when this call sent it."""
-    with transaction.atomic():
-        reminder, _created = Reminder.objects.get_or_create(
-            kind=deadline.kind,
-            object_id=deadline.object_id,
-            due_date=deadline.due_date,
-            stage=stage,
-            recipient=recipient,
-        )
-        if reminder.sent_at is not None:
-            return False
-        locked = Reminder.objects.select_for_update(skip_locked=True).filter(pk=reminder.pk, sent_at__isnull=True)
-        reminder = locked.first()
-        if reminder is None:
-            return False
-        message.send()
-        reminder.sent_at = timezone.now()
-        reminder.save(update_fields=["sent_at"])
-    return True
-
-
 def _reminder_message(
-    deadline: Deadline, stage: str, recipient: User, municipality: str, today: datetime.date
+    deadline: Deadline, stage: str, recipient, municipality: str, today: datetime.date
 ) -> EmailMultiAlternatives:
     """The reminder e-mail, in Swedish: what is due, where, when, and the link to the page to act on."""
     with translation.override(REMINDER_LANGUAGE):
-        if deadline.kind == Reminder.Kind.DELIVERABLE:
+        if deadline.kind == ReminderKind.DELIVERABLE:
             what = gettext("the deliverable “%(title)s”") % {"title": deadline.title}
         else:
             what = gettext("the follow-up of the citizen pledge “%(title)s”") % {"title": deadline.title}

@@ -1,7 +1,7 @@
 import rules
 
-from portal.rules import can_change, can_view
-from portal.scoping import scope_for
+from core.predicates import can_change, can_view
+from core.scoping import scope_for
 
 
 @rules.predicate

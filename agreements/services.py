@@ -26,11 +26,11 @@ from agreements.models import (
     QualityReview,
     Signatory,
 )
+from core.collation import swedish_key
+from core.concurrency import save_versioned
+from core.files.models import fill_document
+from core.history import change_log
 from municipalities.models import County, Municipality
-from portal.collation import swedish_key
-from portal.concurrency import save_versioned
-from portal.history import change_log
-from portal.uploads import fill_document
 
 # Lund's five focus areas (2024–2027), common to most agreements: the national vocabulary.
 NATIONAL_FOCUS_AREAS = [

@@ -34,12 +34,13 @@ from agreements.models import (
     PledgeStatus,
     QualityReview,
 )
+from core.concurrency import ConcurrentEditError, handle_conflict
+from core.editing import edit_rows
+from core.exports import export_response
+from core.files.models import DocumentNotStoredError
+from core.files.responses import document_response
+from core.scoping import get_for_user
 from municipalities.models import County, Municipality
-from portal.concurrency import ConcurrentEditError, handle_conflict
-from portal.editing import edit_rows
-from portal.exports import export_response
-from portal.scoping import get_for_user
-from portal.uploads import DocumentNotStoredError, document_response
 
 CHANGE_MUNICIPALITY = "agreements.manage_municipality_agreements"
 REVIEW = "agreements.review"

@@ -61,9 +61,10 @@ from agreements.models import (
     QualityReview,
 )
 from agreements.services import ensure_national_focus_areas
+from core.roles import Role
 from municipalities.models import ComplianceItem, ComplianceState, County, KeyFigure, Municipality, Obligation
 from municipalities.services import load_reference_data
-from portal.models import Grant, Role, User
+from portal.models import Grant, User
 
 MARK = "[gen]"
 USER_PREFIX = "gen-"

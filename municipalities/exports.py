@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext
 
+from core.exports import Column
 from municipalities.models import ComplianceState, Obligation
-from portal.exports import Column
 
 
 def overview_columns() -> list[Column]:

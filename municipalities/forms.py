@@ -2,6 +2,9 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import ParentAwareFormSet
+from core.files.fields import DocumentField
+from core.files.validation import megabytes
 from municipalities.models import (
     ComplianceItem,
     ComplianceState,
@@ -13,9 +16,6 @@ from municipalities.models import (
     Obligation,
 )
 from municipalities.services import MAX_IMPORT_BYTES
-from portal.editing import ParentAwareFormSet
-from portal.uploads import DocumentField
-from portal.uploads import _megabytes as megabytes  # the size wording of every upload message
 
 
 class MunicipalityProfileForm(forms.ModelForm):

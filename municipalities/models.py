@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.scoping import Scope, ScopedQuerySet
-from portal.uploads import Document
+from core.files.models import Document
+from core.scoping import Scope, ScopedQuerySet
 
 
 class CountyQuerySet(ScopedQuerySet):

@@ -1,6 +1,6 @@
 import rules
 
-from portal.rules import can_change, can_view, is_county_coordinator, is_municipal_officer, is_national_admin
+from core.predicates import can_change, can_view, is_county_coordinator, is_municipal_officer, is_national_admin
 
 rules.add_perm("municipalities.view_county", can_view)
 rules.add_perm("municipalities.change_county", can_change)

@@ -13,6 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import charts
+from core.collation import swedish_key
+from core.files.models import fill_document
+from core.history import change_log
 from municipalities.models import (
     ComplianceDocument,
     ComplianceItem,
@@ -26,10 +30,6 @@ from municipalities.models import (
     Obligation,
     compliance_state,
 )
-from portal import charts
-from portal.collation import swedish_key
-from portal.history import change_log
-from portal.uploads import fill_document
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

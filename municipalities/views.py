@@ -7,6 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.editing import edit_rows
+from core.exports import export_response
+from core.files.models import DocumentNotStoredError
+from core.files.responses import document_response
+from core.scoping import get_for_user
 from municipalities import services
 from municipalities.exports import overview_columns
 from municipalities.filters import OverviewFilterSet
@@ -19,10 +24,6 @@ from municipalities.forms import (
     MunicipalityProfileForm,
 )
 from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
-from portal.editing import edit_rows
-from portal.exports import export_response
-from portal.scoping import get_for_user
-from portal.uploads import DocumentNotStoredError, document_response
 
 CHANGE = "municipalities.change_municipality"
 

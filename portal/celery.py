@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The report jobs live in the reports package of the site, not in an app's tasks.py.
+app.autodiscover_tasks(["portal.reports"])
 
 
 @app.on_after_configure.connect

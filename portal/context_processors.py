@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from portal.collation import swedish_key
-from portal.scoping import grants_for, scope_for
+from core.collation import swedish_key
+from core.scoping import grants_for, scope_for
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ from actions.models import ActionPlan, Measure, PlanStatus
 from agreements.models import AgreementStatus, CitizenPledge, CooperationAgreement, QualityReview
 from agreements.reminders import Deadline, deadlines
 from agreements.services import county_agreements
+from core import charts, formatting
+from core.collation import swedish_key
+from core.history import Change, change_log
+from core.roles import Role
+from core.scoping import grants_for, scope_for
 from municipalities.models import (
     ComplianceItem,
     ComplianceState,
@@ -39,11 +44,7 @@ from municipalities.models import (
     outdated_before,
 )
 from municipalities.services import county_overview
-from portal import charts, formatting
-from portal.collation import swedish_key
-from portal.history import Change, change_log
-from portal.models import Report, ReportKind, Role
-from portal.scoping import grants_for, scope_for
+from portal.models import Report, ReportKind
 
 DEADLINE_HORIZON_DAYS = 30
 # A dashboard lists the first of these many measures or deadlines; the count beside each links to them all.
@@ -552,7 +553,7 @@ def actor_dashboard(user, actor_ids, county_ids, today: datetime.date) -> ActorD
 class ComplianceShare:
     label: str
     count: int
-    percent: int | None  # rounded half up, as every percentage (portal.formatting)
+    percent: int | None  # rounded half up, as every percentage (core.formatting)
     url: str
 
 

@@ -9,9 +9,10 @@ from django.db import transaction
 from actions.demo import load_actions_demo
 from actions.models import Actor, ActorKind
 from agreements.demo import load_agreements_demo
+from core.roles import Role
 from municipalities.demo import load_municipalities_demo
 from municipalities.models import County
-from portal.models import Role, User
+from portal.models import User
 from portal.services import ScopeRequest, create_user_with_role
 
 DEMO_PASSWORD = "trygg-demo-2026"  # noqa: S105 - documented demo password, demo data only

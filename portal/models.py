@@ -4,10 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.scoping import ScopedQuerySet
+from core.roles import Role
+from core.scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -20,14 +22,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-
-class Role(models.TextChoices):
-    COUNTY_COORDINATOR = "county_coordinator", _("County coordinator")
-    MUNICIPAL_OFFICER = "municipal_officer", _("Municipal officer")
-    ACTOR_CONTACT = "actor_contact", _("Actor contact")
-    STEERING_GROUP = "steering_group", _("Steering group member")
-    NATIONAL_ADMIN = "national_admin", _("National administrator")
 
 
 # Which scope fields each role needs; the others must be empty.
@@ -199,8 +193,6 @@ class Report(models.Model):
         return f"{self.get_kind_display()}: {scope}, {self.period_start} – {self.period_end}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse  # noqa: PLC0415 - models load before the URLconf
-
         return reverse("portal:report_detail", kwargs={"pk": self.pk})
 
     @property

@@ -17,9 +17,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from actions.models import Actor
+from core.jobs import enqueue
+from core.roles import Role
+from core.scoping import forget_scope, grants_for
 from municipalities.models import County, Municipality
-from portal.models import ROLE_SCOPE_FIELDS, Grant, Role, User
-from portal.scoping import forget_scope, grants_for
+from portal.models import ROLE_SCOPE_FIELDS, Grant, User
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,12 @@ def send_password_reset_email(user: User, *, domain: str, use_https: bool, langu
         subject = "".join(loader.render_to_string("registration/password_reset_subject.txt", context).splitlines())
         body = loader.render_to_string("registration/password_reset_email.txt", context)
     EmailMultiAlternatives(subject, body, to=[user.email]).send()
+
+
+def request_password_reset(email: str, *, domain: str, use_https: bool, language: str) -> None:
+    """Start the job that e-mails a reset link to each active account with ``email``."""
+    for user in users_for_password_reset(email):
+        enqueue("portal.tasks.send_password_reset_email", user.pk, domain, use_https, language)
 
 
 def users_for_password_reset(email: str) -> Iterable[User]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     # rest_framework is used without its app: its Swedish catalogue would replace Django's form messages.
     "drf_spectacular",
+    "core",
     "portal",
     "municipalities",
     "actions",
@@ -178,8 +179,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
-# ISO dates and Swedish number formats in both languages: see portal/formats/.
-FORMAT_MODULE_PATH = ["portal.formats"]
+# ISO dates and Swedish number formats in both languages: see core/formats/.
+FORMAT_MODULE_PATH = ["core.formats"]
 # Grouping is asked for where a number is a quantity ({{ n|floatformat:"0g" }}), never for years or codes.
 USE_THOUSAND_SEPARATOR = False
 
@@ -198,8 +199,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
-    # FileSystemStorage that never leaves a partial file (a full disk): see portal/uploads.py.
-    "default": {"BACKEND": "portal.uploads.AtomicFileSystemStorage"},
+    # FileSystemStorage that never leaves a partial file (a full disk): see core/files/storage.py.
+    "default": {"BACKEND": "core.files.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.models import Role
+from core.roles import Role
 from tests.factories import ActorFactory, CountyFactory, GrantFactory, MunicipalityFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from

@@ -3,8 +3,9 @@
 import factory
 
 from actions.models import Actor, ActorKind
+from core.roles import Role
 from municipalities.models import County, Municipality
-from portal.models import Grant, Role, User
+from portal.models import Grant, User
 
 PASSWORD = "test-lösenord-2026"
 
@@ -125,8 +126,8 @@ class ComplianceItemFactory(factory.django.DjangoModelFactory):
 def compliance_document(item, user=None, name: str = "Lägesbild 2024.pdf", visibility: str = "municipality"):
     """A stored PDF document of ``item``, made the way an upload makes it (for the municipality and
     the county's coordinators unless ``visibility`` is "county")."""
+    from core.files.models import fill_document
     from municipalities.models import ComplianceDocument
-    from portal.uploads import fill_document
 
     document = fill_document(ComplianceDocument(item=item, visibility=visibility), pdf_upload(name), user)
     document.save()

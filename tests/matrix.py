@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from portal.models import Role
+from core.roles import Role
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *(r.value for r in Role)]

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.uploads
+import core.files.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             name='AgreementDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=portal.uploads.document_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=core.files.models.document_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='original file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),

@@ -24,8 +24,8 @@ from django.utils.translation import ngettext, pgettext_lazy
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.formatting import format_number
 from portal.api.policies import Pagination
-from portal.formatting import format_number
 
 # --- The words ----------------------------------------------------------------------------------
 

@@ -36,9 +36,9 @@ from agreements.models import (
     QualityReview,
 )
 from agreements.reminders import deadlines
+from core import charts
 from municipalities import services as municipality_services
 from municipalities.models import ComplianceState, Municipality, Obligation
-from portal import charts
 from portal.models import Report, ReportStatus
 
 # A report's length must not follow the data: past these numbers the report summarises.

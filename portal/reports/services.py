@@ -4,8 +4,8 @@ Reliability, in the order things can go wrong:
 
 * The view creates the row and enqueues the task after the transaction commits, with the id.
 * The task acknowledges late and is re-delivered if its worker dies; ``build_report`` can run
-  again for the same row at any time: it renders into memory, writes the PDF to a temporary
-  name and moves it into place (a rename, atomic on one file system), then points the row at
+  again for the same row at any time: it renders into memory, writes the PDF under a new name
+  through the site's storage (``core.files.storage``: complete or not at all), then points the row at
   it and deletes the previous file once that commits. A reader sees the old file or the new
   one, never half a file, and the row never has two.
 * A transient error (database or broker connection) raises ``TransientReportError`` so the
@@ -16,25 +16,32 @@ Reliability, in the order things can go wrong:
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
-import os
 import time
 import uuid
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.jobs import enqueue
+from core.roles import Role
 from municipalities.models import County, Municipality
-from portal.models import Grant, Report, ReportKind, ReportStatus, Role, User
+from portal.models import Grant, Report, ReportKind, ReportStatus, User
 from portal.reports import gather, render
+
+# The jobs this module starts, by their task names (portal/reports/tasks.py), so that the tasks
+# can import this module without a circle.
+BUILD_REPORT = "portal.tasks.build_report"
+EMAIL_REPORT_READY = "portal.tasks.email_report_ready"
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +112,6 @@ def request_report(
     user: User | None,
 ) -> Report:
     """Create the row and start the job once the row is committed."""
-    from portal.tasks import build_report, enqueue  # noqa: PLC0415 - tasks import this module
-
     with transaction.atomic():
         report = Report.objects.create(
             kind=kind,
@@ -116,16 +121,14 @@ def request_report(
             period_end=period_end,
             requested_by=user,
         )
-        enqueue(build_report, report.pk)
+        enqueue(BUILD_REPORT, report.pk)
     return report
 
 
 def retry_report(report: Report) -> Report:
-    from portal.tasks import build_report, enqueue  # noqa: PLC0415 - tasks import this module
-
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, error="", finished_at=None)
-        enqueue(build_report, report.pk)
+        enqueue(BUILD_REPORT, report.pk)
     report.refresh_from_db()
     return report
 
@@ -156,23 +159,8 @@ def build_context(report: Report) -> dict:
 
 
 def _store_atomically(content: bytes) -> str:
-    """Write the PDF under a new name without a reader ever seeing a partial file."""
-    name = default_storage.generate_filename(f"reports/{uuid.uuid4().hex}.pdf")
-    path = default_storage.path(name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = f"{path}.part"
-    try:
-        with open(partial, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        # Nothing half-written stays behind (a full disk would otherwise leave one per retry).
-        with contextlib.suppress(OSError):
-            os.remove(partial)
-        raise
-    return name
+    """Write the PDF under a new name through the site's storage, which no reader sees half-written."""
+    return default_storage.save(f"reports/{uuid.uuid4().hex}.pdf", ContentFile(content))
 
 
 def build_report(report_id: int) -> BuildTimes | None:
@@ -248,9 +236,7 @@ def _mark_done(report: Report, name: str, old: str, rendered) -> None:
             transaction.on_commit(lambda: default_storage.delete(old))
         if report.requested_by_id is None:
             # Scheduled reports go to the steering group by e-mail.
-            from portal.tasks import email_report_ready, enqueue  # noqa: PLC0415 - tasks import this module
-
-            enqueue(email_report_ready, report_id)
+            enqueue(EMAIL_REPORT_READY, report_id)
 
 
 def _reason(error: Exception) -> str:
@@ -287,13 +273,11 @@ def resend_queued_reports(now: datetime.datetime | None = None) -> int:
     data); a report whose message was only waiting in a long queue is built once and the
     second message finds it done.
     """
-    from portal.tasks import build_report, enqueue  # noqa: PLC0415 - tasks import this module
-
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.REPORT_RESEND_AFTER_SECONDS)
     ids = list(Report.objects.filter(status=ReportStatus.QUEUED, created_at__lt=limit).values_list("pk", flat=True))
     for report_id in ids:
-        enqueue(build_report, report_id)
+        enqueue(BUILD_REPORT, report_id)
     return len(ids)
 
 
@@ -311,8 +295,6 @@ def produce_quarterly_county_reports(today: datetime.date | None = None) -> list
 
 def email_steering_group(report_id: int) -> int:
     """Tell the county's steering group members that a report is ready, with a link."""
-    from django.core.mail import send_mail  # noqa: PLC0415
-
     report = Report.objects.select_related("county").get(pk=report_id)
     if report.status != ReportStatus.DONE:
         return 0

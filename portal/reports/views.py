@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.files.responses import document_response
+from core.scoping import get_for_user
 from municipalities.models import County, Municipality
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import services
-from portal.scoping import get_for_user
-from portal.uploads import document_response
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

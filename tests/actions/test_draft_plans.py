@@ -32,12 +32,12 @@ from actions.models import (
     WorkingGroupMember,
 )
 from agreements.models import CooperationAgreement
+from core.files.models import fill_document
 from portal.api.authentication import issue_token
 from portal.dashboard import dashboard_for
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import gather, services
 from portal.search import search
-from portal.uploads import fill_document
 from tests.factories import (
     ActionPlanFactory,
     AgreementFactory,
@@ -154,7 +154,8 @@ def test_a_published_plan_is_read_again_by_the_county(world, draft):
 
 
 def test_the_coordinator_of_another_county_does_not_read_the_draft(world, draft):
-    from portal.models import Grant, Role
+    from core.roles import Role
+    from portal.models import Grant
     from tests.factories import UserFactory
 
     stockholm = Grant.objects.create(

@@ -30,7 +30,7 @@ REPORT_DRAFT = {**REPORT, "draft": DRAFT}
 
 @pytest.fixture
 def world(world):
-    from portal.uploads import fill_document
+    from core.files.models import fill_document
 
     draft = world.draft_plan = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
     world.draft_measure = MeasureFactory(plan=draft, number=1, title="Insats i utkastet")

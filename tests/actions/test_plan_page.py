@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from portal.formatting import EXCERPT_CHARS
-from portal.models import Role
+from core.formatting import EXCERPT_CHARS
+from core.roles import Role
 from tests.factories import MeasureFactory, progress_update
 from tests.parsed import XHTML, elements, parse, text
 

@@ -1,6 +1,6 @@
 """Editing the rows of an object: one empty row, "Lägg till rad" for as many more as needed, one save.
 
-The same mechanism (portal.editing) serves the eleven formsets of the three apps; without
+The same mechanism (core.editing) serves the eleven formsets of the three apps; without
 JavaScript "Lägg till rad" posts the rows typed so far and gets them back with one more empty row,
 nothing saved. The browser test (tests/browser/test_actions.py) covers the same with JavaScript.
 """

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import AgreementDocument
-from portal.models import Grant, Role
+from core.roles import Role
+from portal.models import Grant
 from tests.factories import AgreementFactory, UserFactory, pdf_upload
 from tests.matrix import Row, check_row, expect, matrix_cases, uncovered
 
@@ -30,7 +31,7 @@ REVIEW_DRAFT = {**REVIEW, "draft": {**DRAFT, "municipal_officer": 403}}
 
 @pytest.fixture
 def world(world):
-    from portal.uploads import fill_document
+    from core.files.models import fill_document
 
     world.draft_agreement = AgreementFactory(
         municipality=world.own_municipality, title="Utkast till överenskommelse", status="draft"

@@ -18,10 +18,11 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from agreements import reminders
-from agreements.models import CitizenPledge, CooperationAgreement, Deliverable, FollowUp, Reminder
+from agreements.models import CitizenPledge, CooperationAgreement, Deliverable, FollowUp, ReminderKind
 from agreements.tasks import send_deadline_reminders
+from core.models import Reminder
+from core.roles import Role
 from portal.celery import app as celery_app
-from portal.models import Role
 from tests.factories import GrantFactory, UserFactory
 from tests.worker import WORKER_LOGS, start_worker, stop_worker, task_results, wait_for
 
@@ -124,7 +125,7 @@ def test_open_deliverables_due_soon_or_overdue_are_deadlines(world):
         ("Trygghetsvandring", days(DAYS_BEFORE)),
     ]
     assert found[0] == reminders.Deadline(
-        kind=Reminder.Kind.DELIVERABLE,
+        kind=ReminderKind.DELIVERABLE,
         object_id=overdue.pk,
         municipality_id=lund.pk,
         title="Lägesbild",
@@ -149,7 +150,7 @@ def test_a_published_pledge_without_follow_up_is_due_for_one_at_its_period_end(w
 
     assert found == [
         reminders.Deadline(
-            kind=Reminder.Kind.PLEDGE_FOLLOW_UP,
+            kind=ReminderKind.PLEDGE_FOLLOW_UP,
             object_id=forgotten.pk,
             municipality_id=lund.pk,
             title="Tryggare centrum",
@@ -337,7 +338,7 @@ def test_a_reminder_another_run_is_sending_is_skipped_and_sent_later_if_that_run
     item = deliverable(agreement(officers.own_municipality), days(5), "Lägesbild")
     kommun = officers.user(Role.MUNICIPAL_OFFICER)
     claimed = Reminder.objects.create(
-        kind=Reminder.Kind.DELIVERABLE, object_id=item.pk, due_date=item.due_date, stage="before", recipient=kommun
+        kind=ReminderKind.DELIVERABLE, object_id=item.pk, due_date=item.due_date, stage="before", recipient=kommun
     )
     locked, release = threading.Event(), threading.Event()
 
@@ -378,7 +379,7 @@ def test_two_runs_inserting_the_same_reminder_send_it_once(officers, mailoutbox)
         try:
             with transaction.atomic():
                 Reminder.objects.create(
-                    kind=Reminder.Kind.DELIVERABLE,
+                    kind=ReminderKind.DELIVERABLE,
                     object_id=item.pk,
                     due_date=item.due_date,
                     stage="before",

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agreements.models import Deliverable
-from portal.models import Role
+from core.roles import Role
 from tests.browser.fixtures import sign_in
 from tests.factories import (
     PASSWORD,

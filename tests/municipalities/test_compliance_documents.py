@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from core.roles import Role
 from municipalities.models import ComplianceDocument, DocumentVisibility
-from portal.models import Grant, Role
+from portal.models import Grant
 from tests.factories import MINIMAL_PDF, ComplianceItemFactory, UserFactory, compliance_document
 from tests.parsed import find_all, labels, links, main, page, text
 

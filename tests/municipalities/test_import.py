@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.roles import Role
 from municipalities.models import KeyFigure
 from municipalities.services import import_key_figures
-from portal.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.roles import Role
 from municipalities.models import ComplianceDocument, ComplianceItem, CouncilMember, KeyFigure, compliance_state
-from portal.models import Role
 from tests.factories import (
     MINIMAL_PDF,
     ComplianceItemFactory,

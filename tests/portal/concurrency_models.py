@@ -1,4 +1,4 @@
-"""A test-only ``Versioned`` model and its form, to exercise ``portal.concurrency`` on a real table.
+"""A test-only ``Versioned`` model and its form, to exercise ``core.concurrency`` on a real table.
 
 No migration creates its tables: ``tests/portal/test_concurrency.py`` creates them with the schema
 editor for its module and drops them afterwards, so no app's models or migrations change.
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from portal.concurrency import Versioned, VersionedForm
+from core.concurrency import Versioned, VersionedForm
 
 
 class Colour(models.TextChoices):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from portal.charts import Series, bar_chart, line_chart
+from core.charts import Series, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 CRIMES = Series(

@@ -6,9 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.models import Actor
+from core.roles import Role
 from municipalities.models import County, Municipality
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
-from portal.models import Grant, Role, User
+from portal.models import Grant, User
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Two people editing the same object never silently overwrite each other (portal.concurrency).
+"""Two people editing the same object never silently overwrite each other (core.concurrency).
 
 Anna and Bertil open the same note. Bertil saves first; Anna's save must not overwrite his change:
 she sees what he changed, her own changes stay in the form, and saving again keeps both.
@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 
-from portal.concurrency import (
+from core.concurrency import (
     CONFLICT_MESSAGE,
     DELETED_MESSAGE,
     SAME_MOMENT_MESSAGE,
@@ -398,7 +398,7 @@ def test_the_conflict_table_escapes_values(note):
     form = post(changed(anna, body="mine\nsecond line"), note.pk)
     assert not form.is_valid()
 
-    html = render_to_string("portal/_conflict.html", {"form": form})
+    html = render_to_string("core/_conflict.html", {"form": form})
 
     assert 'role="alert"' in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
@@ -409,7 +409,7 @@ def test_the_conflict_table_escapes_values(note):
 
 
 def test_the_conflict_include_renders_nothing_without_a_conflict(note):
-    assert render_to_string("portal/_conflict.html", {"form": NoteForm(instance=note)}).strip() == ""
+    assert render_to_string("core/_conflict.html", {"form": NoteForm(instance=note)}).strip() == ""
 
 
 class _Browser(HTMLParser):
@@ -453,7 +453,7 @@ class _Browser(HTMLParser):
 def page(form: NoteForm) -> str:
     """The form as a form template renders it: the conflict include, then crispy's Bootstrap 5 fields."""
     template = engines["django"].from_string(
-        '{% load crispy_forms_tags %}{% include "portal/_conflict.html" %}{{ form|crispy }}'
+        '{% load crispy_forms_tags %}{% include "core/_conflict.html" %}{{ form|crispy }}'
     )
     return template.render({"form": form})
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from agreements.models import Deliverable, QualityReview
+from core.roles import Role
 from municipalities.models import County
 from portal.dashboard import dashboard_for
-from portal.models import Report, Role
+from portal.models import Report
 from tests.factories import (
     REVIEW_SCORES,
     ActionPlanFactory,

@@ -246,7 +246,7 @@ def test_the_embedded_default_sends_jobs_to_a_broker_folder_never_running_them_i
         "import django; django.setup()\n"
         "from django.conf import settings\n"
         "from portal.celery import app\n"
-        "from portal import tasks\n"
+        "from portal.reports import tasks\n"
         "tasks.sweep_stuck_reports.delay()\n"
         "print(settings.CELERY_TASK_ALWAYS_EAGER, app.conf.broker_url, settings.DATABASES['default']['OPTIONS'])\n"
     )

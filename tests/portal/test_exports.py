@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy, override
 
-from portal.exports import (
+from core.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Column,

@@ -1,4 +1,4 @@
-"""The portal's one way of writing percentages, indicator figures and long texts (portal/formatting.py),
+"""The portal's one way of writing percentages, indicator figures and long texts (core/formatting.py),
 in Swedish and in English, and the same rule in the charts."""
 
 import datetime
@@ -14,8 +14,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from actions.services import indicator_chart
-from portal import charts, formatting
-from portal.models import Report, ReportKind, Role
+from core import charts, formatting
+from core.roles import Role
+from portal.models import Report, ReportKind
 from portal.reports import services
 from tests.factories import ActionPlanFactory, MeasureFactory, national_statuses, progress_update
 from tests.parsed import XHTML, parse, text

@@ -9,7 +9,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from portal.models import Report, ReportKind, ReportStatus, Role
+from core.roles import Role
+from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import services
 from tests.factories import (
     ActionPlanFactory,

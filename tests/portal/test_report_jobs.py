@@ -2,7 +2,7 @@
 
 The worker tests run ``celery worker`` processes against the test database (committed data,
 ``transaction=True``). The other tests call the services in the test process, with the jobs
-the services start (``portal.tasks.enqueue``) recorded or run in-process instead of sent to Redis.
+the services start (``core.jobs.enqueue``) recorded or run in-process instead of sent to Redis.
 """
 
 import datetime
@@ -18,16 +18,17 @@ import pytest
 from celery.exceptions import Retry, SoftTimeLimitExceeded
 from celery.schedules import crontab
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from actions.models import ActionPlan, Indicator, IndicatorValue
-from portal import tasks
+from core import jobs as jobs_module
+from core.roles import Role
 from portal.celery import app as celery_app
-from portal.models import Report, ReportKind, ReportStatus, Role
-from portal.reports import render, services
+from portal.models import Report, ReportKind, ReportStatus
+from portal.reports import render, services, tasks
 from tests.factories import (
     ActionPlanFactory,
     GrantFactory,
@@ -126,10 +127,10 @@ def enqueued(monkeypatch) -> list[tuple[str, tuple]]:
     """The jobs the services start, as (task name, args) once the transaction commits: recorded, not sent."""
     jobs: list[tuple[str, tuple]] = []
 
-    def record(task, *args) -> None:
-        transaction.on_commit(lambda: jobs.append((task.name, args)))
+    def record(task_name: str, args: tuple) -> None:
+        jobs.append((task_name, args))
 
-    monkeypatch.setattr(tasks, "enqueue", record)
+    monkeypatch.setattr(jobs_module, "send", record)
     return jobs
 
 
@@ -138,14 +139,11 @@ def jobs_in_process(monkeypatch) -> list[str]:
     """Run the jobs the services start in this process once the transaction commits (as the worker would)."""
     ran: list[str] = []
 
-    def run(task, *args) -> None:
-        def apply() -> None:
-            ran.append(task.name)
-            task.apply(args=args)
+    def run(task_name: str, args: tuple) -> None:
+        ran.append(task_name)
+        celery_app.tasks[task_name].apply(args=args)
 
-        transaction.on_commit(apply)
-
-    monkeypatch.setattr(tasks, "enqueue", run)
+    monkeypatch.setattr(jobs_module, "send", run)
     return ran
 
 

@@ -254,7 +254,7 @@ def test_a_coordinator_requests_a_county_report_and_it_is_queued(client, world, 
     page = client.get("/lan/12/rapporter/")
     assert "Producera en ny rapport" in page.content.decode()
     sent = []
-    from portal import tasks
+    from portal.reports import tasks
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post("/lan/12/rapporter/", {"period_start": "2026-07-01", "period_end": "2026-09-30"})

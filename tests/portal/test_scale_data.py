@@ -9,9 +9,10 @@ from django.db import transaction
 
 from actions.models import ActionPlan, Actor, IndicatorValue, Measure, ProgressUpdate
 from agreements.models import CitizenPledge, CooperationAgreement, FollowUp, QualityReview
+from core.roles import Role
 from devtools.scale import BASE, Counts, generate
 from municipalities.models import ComplianceItem, KeyFigure, Municipality
-from portal.models import Grant, Role, User
+from portal.models import Grant, User
 from tests.factories import ActionPlanFactory, CountyFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from actions.models import Actor
+from core.roles import Role
+from core.scoping import get_for_user, scope_for
 from municipalities.models import County, Municipality
-from portal.models import Grant, Role
-from portal.scoping import get_for_user, scope_for
+from portal.models import Grant
 from tests.factories import GrantFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db

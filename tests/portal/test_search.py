@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import SupportActivity
-from portal.models import Role
-from portal.scoping import scope_for
+from core.roles import Role
+from core.scoping import scope_for
 from portal.search import clean_query, highlight, plain_snippet, query_words, search
 from tests.factories import (
     ActionPlanFactory,

@@ -17,7 +17,7 @@ STABLE_NAMES = {
     "portal.tasks.send_password_reset_email",
     "portal.tasks.sweep_stuck_reports",
 }
-PROJECT = ("portal", "municipalities", "actions", "agreements")
+PROJECT = ("core", "portal", "municipalities", "actions", "agreements")
 
 
 def _task_decorators():
@@ -48,3 +48,30 @@ def test_the_registered_tasks_and_the_schedules_use_the_stable_names():
     registered = {name for name in app.tasks if name.split(".")[0] in PROJECT}
     assert registered == STABLE_NAMES
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= STABLE_NAMES
+
+
+def _enqueued_names():
+    """(file, the task name) for every ``enqueue(name, …)`` of the project: a literal or a module constant."""
+    base = Path(settings.BASE_DIR)
+    for package in PROJECT:
+        for path in (base / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            constants = {
+                target.id: node.value.value
+                for node in tree.body
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "enqueue" and node.args:
+                    first = node.args[0]
+                    name = first.value if isinstance(first, ast.Constant) else constants.get(getattr(first, "id", ""))
+                    yield path.relative_to(base), name
+
+
+def test_every_enqueued_job_names_a_task_that_exists():
+    """Jobs are started by task name (``core.jobs.enqueue``): a misspelt name would be a job nobody runs."""
+    enqueued = list(_enqueued_names())
+    assert len(enqueued) >= 5, enqueued
+    assert [(str(path), name) for path, name in enqueued if name not in STABLE_NAMES] == []

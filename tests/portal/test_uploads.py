@@ -13,15 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.utils import translation
 
-from portal import uploads
-from portal.uploads import (
-    DocumentField,
-    detect_document_kind,
-    document_response,
-    document_upload_to,
-    fill_document,
-    validate_document,
-)
+from core.files import validation
+from core.files.fields import DocumentField
+from core.files.models import document_upload_to, fill_document
+from core.files.responses import document_response
+from core.files.validation import detect_document_kind, validate_document
 
 MB = 1024 * 1024
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -131,7 +127,7 @@ def test_a_docx_compressed_in_a_way_word_never_uses_is_refused():
 
 def test_a_zip_with_too_many_members_is_refused():
     members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": DOCUMENT_XML}
-    members.update({f"word/media/{i}.bin": b"" for i in range(uploads.MAX_ZIP_MEMBERS)})
+    members.update({f"word/media/{i}.bin": b"" for i in range(validation.MAX_ZIP_MEMBERS)})
     assert detect_document_kind(io.BytesIO(make_zip(members))) is None
 
 
@@ -140,7 +136,7 @@ def test_a_zip_expanding_beyond_the_limit_is_refused(monkeypatch):
         {"[Content_Types].xml": b"<Types/>", "word/document.xml": DOCUMENT_XML, "word/media/a.bin": bytes(4096)}
     )
     assert detect_document_kind(io.BytesIO(bomb)) == "docx"
-    monkeypatch.setattr(uploads, "MAX_ZIP_UNCOMPRESSED_BYTES", 4096)
+    monkeypatch.setattr(validation, "MAX_ZIP_UNCOMPRESSED_BYTES", 4096)
     assert detect_document_kind(io.BytesIO(bomb)) is None
 
 

@@ -19,10 +19,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
 from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement
+from core.files.models import fill_document
+from core.roles import Role
 from municipalities.models import ComplianceDocument
 from portal.api.authentication import issue_token
-from portal.models import ApiToken, Grant, Report, ReportStatus, Role
-from portal.uploads import fill_document
+from portal.models import ApiToken, Grant, Report, ReportStatus
 from tests.actions.test_permission_matrix import ROWS as ACTIONS_ROWS
 from tests.agreements.test_permission_matrix import ROWS as AGREEMENTS_ROWS
 from tests.factories import (

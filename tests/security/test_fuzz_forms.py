@@ -49,7 +49,7 @@ PROJECT_FORM_MODULES = ("actions.", "agreements.", "municipalities.", "portal.")
 FORM_MODULES = ("actions.forms", "agreements.forms", "municipalities.forms", "portal.forms")
 # Bases that are never a form of their own: every concrete form subclasses them.
 ABSTRACT_FORMS = {
-    "portal.concurrency.VersionedForm",
+    "core.concurrency.VersionedForm",
     "municipalities.filters.PeriodFilterSet",
     "municipalities.filters.MunicipalPeriodFilterSet",
     "municipalities.filters.PeriodForm",  # the form of the period filter sets, fuzzed through them

@@ -30,8 +30,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.roles import Role
 from municipalities.models import County, Municipality
-from portal.models import Grant, Report, ReportKind, Role, User
+from portal.models import Grant, Report, ReportKind, User
 from portal.reports import services
 
 

@@ -19,10 +19,11 @@ from django.urls import reverse
 
 from actions.models import ActionPlan
 from agreements.models import CitizenPledge, CooperationAgreement, PledgeStatus
+from core.roles import Role
 from devtools.scale import USER_PREFIX, generated_data_exists, real_data
 from municipalities.models import County
 from portal.api.authentication import issue_token
-from portal.models import Grant, Role, User
+from portal.models import Grant, User
 from portal.services import ScopeRequest, create_user_with_role
 
 COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN = (r.value for r in Role)

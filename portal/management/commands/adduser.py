@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.models import Role
+from core.roles import Role
 from portal.services import ScopeRequest, create_user_with_role
 
 

@@ -7,7 +7,7 @@ same accessible template.
 A formset shows one empty row. "Add a row" (``ADD_ROW``) is a submit button: without
 JavaScript it posts the rows as typed and ``bind_rows`` shows them again with one more empty
 row, saving nothing; with JavaScript ``static/js/formset-rows.js`` copies the formset's empty
-form (rendered in a ``<template>`` by ``portal/_rows.html``) in the page instead. Either way
+form (rendered in a ``<template>`` by ``core/_rows.html``) in the page instead. Either way
 all the rows are saved together with "Save".
 """
 
@@ -94,4 +94,4 @@ def edit_rows(
             formset.save()
         messages.success(request, saved % {"name": str(parent)})
         return redirect(parent)
-    return render(request, "portal/formset.html", {"parent": parent, "formset": formset, "title": title, "more": more})
+    return render(request, "core/formset.html", {"parent": parent, "formset": formset, "title": title, "more": more})

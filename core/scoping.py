@@ -24,6 +24,8 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.shortcuts import get_object_or_404
 
+from core.roles import Role
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -61,8 +63,6 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    from portal.models import Role  # noqa: PLC0415 - models import this module
-
     coordinator: set[int] = set()
     steering: set[int] = set()
     municipalities: set[int] = set()

@@ -1,4 +1,4 @@
-"""Template filters for the portal's numbers and long texts (portal/formatting.py): ``{% load formatting %}``.
+"""Template filters for the portal's numbers and long texts (core/formatting.py): ``{% load formatting %}``.
 
 - ``{{ summary.progress|percent }}``: 18 %
 - ``{{ indicator.baseline|measure_value:indicator }}``: 31,4 %
@@ -8,7 +8,7 @@
 
 from django import template
 
-from portal import formatting
+from core import formatting
 
 register = template.Library()
 

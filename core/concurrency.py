@@ -28,7 +28,7 @@ raises ``ConcurrentEditError``, which ``handle_conflict`` turns into the same di
             return redirect(measure)
     return render(request, "actions/measure_form.html", {"form": form})
 
-and the form template includes ``{% include "portal/_conflict.html" %}``. A crispy ``Layout``
+and the form template includes ``{% include "core/_conflict.html" %}``. A crispy ``Layout``
 must render the two hidden fields (``helper.render_hidden_fields = True`` or name them).
 
 Every ``save()`` of an existing row raises its version, so edits made elsewhere (the admin, a

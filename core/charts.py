@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from portal.formatting import format_number
+from core.formatting import format_number
 
 TEXT = "#212529"
 AXIS = "#6c757d"
@@ -293,7 +293,7 @@ def _prefix(chart_id: str) -> str:
 
 
 def _format(value: float, decimals: int, unit: str) -> str:
-    """The portal's one number rule (portal/formatting.py), so a chart and the text beside it agree."""
+    """The portal's one number rule (core/formatting.py), so a chart and the text beside it agree."""
     return format_number(value, decimals, unit)
 
 

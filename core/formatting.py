@@ -8,7 +8,7 @@
   the indicator's figures need one decimal, and every figure of that indicator, in its chart
   too, is written with that one decimal and the indicator's unit.
 - The active language decides the separators (Swedish: decimal comma, no-break space between
-  thousands; see portal/formats/); numbers are rounded half up here because Django's
+  thousands; see core/formats/); numbers are rounded half up here because Django's
   number_format truncates floats (12,96 would show as 12,9).
 """
 

@@ -1,0 +1,40 @@
+"""The foundation's one table: the record of reminders and notices sent, so each goes out once."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Reminder(models.Model):
+    """One e-mail about one occasion (a deadline, a request) to one person, recorded so it is sent once.
+
+    ``kind`` names what the e-mail is about, as the app that sends it defines it (agreements:
+    ``deliverable`` and ``pledge_follow_up``); ``object_id`` is that object's id. A new due date is
+    a new occasion and gets its own reminders. ``core.notices.send_once`` is the only writer.
+    """
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before the due date")
+        OVERDUE = "overdue", _("After the due date")
+
+    kind = models.CharField(_("about"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    due_date = models.DateField(_("due date"))
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "due_date", "stage", "recipient"], name="one_reminder_per_occasion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.due_date} ({self.get_stage_display()})"
