@@ -95,7 +95,7 @@ def extra_user(world, kind: str):
     """The inactive or the grant-less user of ``world``, created on first use."""
     from tests.factories import GrantFactory, UserFactory
 
-    users = world.__dict__.setdefault("extra_users", {})
+    users = world.extra_users
     if kind not in users:
         if kind == INACTIVE:
             users[kind] = UserFactory(username="inaktiv", is_active=False)

@@ -4,89 +4,21 @@ and against Lund's drafts, which only Lund's officers and Skåne's coordinators 
 import pytest
 from django.urls import reverse
 
-from agreements.models import AgreementDocument
 from core.roles import Role
 from portal.models import Grant
-from tests.factories import AgreementFactory, UserFactory, pdf_upload
-from tests.matrix import Row, check_row, expect, matrix_cases, uncovered
+from tests.factories import UserFactory
+from tests.matrix import check_row, matrix_cases, uncovered
+from tests.matrix_rows.agreements import ROWS
+from tests.worlds import with_agreement_drafts_and_documents
 
 pytestmark = pytest.mark.django_db
-
-FOREIGN = expect(404, anonymous=302, national_admin=200)
-READ = {"own": expect(200, anonymous=302), "foreign": FOREIGN}
-CHANGE = {
-    "own": expect(200, anonymous=302, actor_contact=403, steering_group=403),
-    "foreign": FOREIGN,
-}
-REVIEW = {
-    "own": expect(403, anonymous=302, county_coordinator=200, national_admin=200),
-    "foreign": FOREIGN,
-}
-# A draft is hidden from everyone but its municipality's officers and the county's coordinators.
-DRAFT = expect(404, anonymous=302, county_coordinator=200, municipal_officer=200, national_admin=200)
-READ_DRAFT = {**READ, "draft": DRAFT}
-CHANGE_DRAFT = {**CHANGE, "draft": DRAFT}
-REVIEW_DRAFT = {**REVIEW, "draft": {**DRAFT, "municipal_officer": 403}}
 
 
 @pytest.fixture
 def world(world):
-    from core.files.models import fill_document
-
-    world.draft_agreement = AgreementFactory(
-        municipality=world.own_municipality, title="Utkast till överenskommelse", status="draft"
-    )
-    world.draft_pledge = world.own_draft
-    for side in ("own", "foreign", "draft"):
-        agreement = getattr(world, f"{side}_agreement")
-        document = fill_document(AgreementDocument(agreement=agreement), pdf_upload("Överenskommelse.pdf"), None)
-        document.save()
-        setattr(world, f"{side}_document", document)
-    return world
-
-
-def county(world, side):
-    return {"code": (world.own_county if side == "own" else world.foreign_county).code}
-
-
-def municipality(world, side):
-    return {"code": (world.own_municipality if side == "own" else world.foreign_municipality).code}
-
-
-def pk_of(attribute):
-    return lambda world, side: {"pk": getattr(world, f"{side}_{attribute}").pk}
-
-
-ROWS = [
-    Row("agreements:county_overview", kwargs=county, **READ),
-    Row("agreements:focus_areas", kwargs=county, **READ),
-    Row("agreements:pledge_list", kwargs=county, **READ),
-    Row("agreements:follow_up_list", kwargs=county, **READ),
-    Row("agreements:review_list", kwargs=county, **READ),
-    Row("agreements:municipality_agreements", kwargs=municipality, **READ),
-    Row("agreements:agreement_create", kwargs=municipality, **CHANGE),
-    Row("agreements:pledge_create", kwargs=municipality, **CHANGE),
-    Row("agreements:agreement_detail", kwargs=pk_of("agreement"), **READ_DRAFT),
-    Row("agreements:agreement_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
-    Row("agreements:signatories_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
-    Row("agreements:problems_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
-    Row("agreements:deliverables_edit", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
-    Row("agreements:agreement_follow_up", kwargs=pk_of("agreement"), **CHANGE_DRAFT),
-    Row("agreements:agreement_review", kwargs=pk_of("agreement"), **REVIEW_DRAFT),
-    Row("agreements:agreement_document", kwargs=pk_of("document"), **READ_DRAFT),
-    Row("agreements:pledge_detail", kwargs=pk_of("pledge"), **READ_DRAFT),
-    Row("agreements:pledge_edit", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
-    # A draft has no print version yet: those who see the draft get 403, the others 404.
-    Row(
-        "agreements:pledge_print",
-        kwargs=pk_of("pledge"),
-        **READ,
-        draft={**DRAFT, **dict.fromkeys(("county_coordinator", "municipal_officer", "national_admin"), 403)},
-    ),
-    Row("agreements:commitments_edit", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
-    Row("agreements:pledge_follow_up", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
-    Row("agreements:pledge_review", kwargs=pk_of("pledge"), **REVIEW_DRAFT),
-]
+    """Lund's draft agreement and draft pledge besides the published ones, and a document on each
+    agreement (``tests.worlds.with_agreement_drafts_and_documents``)."""
+    return with_agreement_drafts_and_documents(world)
 
 
 @pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))

@@ -1,45 +1,14 @@
 """Production settings refuse unsafe values, and `check --deploy` is clean with real ones."""
 
 import ast
-import os
-import subprocess
-import sys
 
 from django.conf import settings
 
-SAFE = {
-    "DJANGO_ENV": "production",
-    "SECRET_KEY": "x7#kP2!mQ9zL4@vN8&wR3^tY6*uB1(cD5)eF0-gH2+jK4=lM6_nO8~pQ0|rS2<tU4>",
-    "ALLOWED_HOSTS": "trygghetsportalen.example.se",
-    "DATABASE_URL": "sqlite:///:memory:",
-}
-
-
-def python(*args: str, timeout: float | None = None, **env: str) -> subprocess.CompletedProcess:
-    """``python *args`` in a process of its own, with ``env`` in place of this run's DEBUG, key and hosts."""
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return python("manage.py", *args, **env)
+from tests.helpers import PRODUCTION_ENV, manage, python
 
 
 def test_check_deploy_is_clean_in_production():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **SAFE)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -80,7 +49,7 @@ def test_production_installs_no_development_tooling():
         "'generate_scale_data' in get_commands(), "
         "sorted(m for m in sys.modules if m == 'devtools' or m.startswith('devtools.')))"
     )
-    result = python("-c", code, DJANGO_SETTINGS_MODULE="portal.settings", BENCH_SERVER_TIMING="1", **SAFE)
+    result = python("-c", code, DJANGO_SETTINGS_MODULE="portal.settings", BENCH_SERVER_TIMING="1", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "False",
@@ -94,7 +63,7 @@ def test_production_installs_no_development_tooling():
         code,
         DJANGO_SETTINGS_MODULE="portal.settings",
         DJANGO_ENV="development",
-        DATABASE_URL=SAFE["DATABASE_URL"],
+        DATABASE_URL=PRODUCTION_ENV["DATABASE_URL"],
     )
     assert development.returncode == 0, development.stderr
     assert development.stdout.split()[0] == "True"
@@ -102,13 +71,13 @@ def test_production_installs_no_development_tooling():
 
 
 def test_production_refuses_the_development_secret_key():
-    result = manage("check", **{**SAFE, "SECRET_KEY": ""})
+    result = manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "requires SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = manage("check", **{**SAFE, "ALLOWED_HOSTS": ""})
+    result = manage("check", **{**PRODUCTION_ENV, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "requires ALLOWED_HOSTS" in result.stderr
 

@@ -1,140 +1,42 @@
 """Access from outside: every URL of every app covered by a matrix, ids guessed, files fetched by URL.
 
-The per-app matrices (``tests/<app>/test_permission_matrix.py``) walk every role, an inactive
-and a grant-less user over own, foreign and draft objects. This module adds the URLs outside
-the four apps (sign-in and password pages, the language switch, the API, the admin site),
-checks that no URL of any namespace is left without a row, and then plays the outsider who
-guesses: every id of every kind of object, and every stored file's path under ``/media/``.
+The per-app matrices (``tests/<app>/test_permission_matrix.py``, their rows in ``tests/matrix_rows/``)
+walk every role, an inactive and a grant-less user over own, foreign and draft objects. This module
+adds the URLs outside the four apps (sign-in and password pages, the language switch, the API, the
+admin site), checks that no URL of any namespace is left without a row, and then plays the outsider
+who guesses: every id of every kind of object, and every stored file's path under ``/media/``.
 """
 
-import datetime
 import re
 import textwrap
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
 from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement
-from core.files.models import fill_document
-from core.roles import Role
 from municipalities.models import ComplianceDocument
 from portal.api.authentication import issue_token
-from portal.models import ApiToken, Grant, Report, ReportStatus
-from tests.actions.test_permission_matrix import ROWS as ACTIONS_ROWS
-from tests.agreements.test_permission_matrix import ROWS as AGREEMENTS_ROWS
-from tests.factories import (
-    MINIMAL_PDF,
-    ActionPlanFactory,
-    AgreementFactory,
-    CommitmentFactory,
-    ComplianceItemFactory,
-    MeasureActorFactory,
-    MeasureFactory,
-    MilestoneFactory,
-    PledgeFactory,
-    UserFactory,
-    compliance_document,
-    national_statuses,
-    pdf_upload,
-)
+from portal.models import ApiToken, Report
+from tests.factories import MINIMAL_PDF
+from tests.helpers import PRODUCTION_ENV, python
 from tests.matrix import INACTIVE, NO_ROLE, Row, check_row, expect, extra_user, matrix_cases, uncovered
-from tests.municipalities.test_permission_matrix import ROWS as MUNICIPALITIES_ROWS
-from tests.portal.test_permission_matrix import ROWS as PORTAL_ROWS
-from tests.portal.test_settings import SAFE as PRODUCTION_ENV
-from tests.portal.test_settings import python
+from tests.matrix_rows.actions import ROWS as ACTIONS_ROWS
+from tests.matrix_rows.agreements import ROWS as AGREEMENTS_ROWS
+from tests.matrix_rows.municipalities import ROWS as MUNICIPALITIES_ROWS
+from tests.matrix_rows.portal import ROWS as PORTAL_ROWS
+from tests.worlds import with_everything
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(world):
-    """The shared world plus, in each county, one object of every kind a URL names by id.
-
-    ``own`` objects lie in Skåne (Lund), ``foreign`` ones in Stockholm (Solna); ``draft`` ones
-    are Lund's unpublished plan, agreement and pledge. Hässleholm, Lund's neighbour, has drafts
-    too, which the Lund officer must not find.
-    """
-    national_statuses()
-    places = {
-        "own": (world.own_county, world.own_municipality, world.police),
-        "foreign": (world.foreign_county, world.foreign_municipality, world.foreign_actor),
-    }
-    for side, (county, municipality, actor) in places.items():
-        plan = ActionPlanFactory(county=county, title=f"Plan {county.short_name}")
-        measure = MeasureFactory(plan=plan, number=1)
-        MeasureActorFactory(measure=measure, actor=actor, role="lead")
-        measure.municipalities.add(municipality)
-        agreement = AgreementFactory(municipality=municipality)
-        pledge = PledgeFactory(municipality=municipality, agreement=agreement)
-        CommitmentFactory(pledge=pledge)
-        objects = {
-            "plan": plan,
-            "measure": measure,
-            "milestone": MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30)),
-            "indicator": measure.indicators.create(name="Avhoppare"),
-            "plan_document": _document(PlanDocument(plan=plan)),
-            "activity": SupportActivity.objects.create(
-                county=county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
-            ),
-            "agreement": agreement,
-            "agreement_document": _document(AgreementDocument(agreement=agreement)),
-            "pledge": pledge,
-            "compliance_document": compliance_document(ComplianceItemFactory(municipality=municipality)),
-            "report": _finished_report(county, municipality),
-            "county_report": _finished_report(county, None),
-        }
-        for name, obj in objects.items():
-            setattr(world, f"{side}_{name}", obj)
-    world.draft_plan = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
-    # Under the draft plan: a measure the Police leads and Lund joins, so that those who read the
-    # county's published plans have every reason but the draft to reach it.
-    world.draft_measure = MeasureFactory(plan=world.draft_plan, number=1)
-    MeasureActorFactory(measure=world.draft_measure, actor=world.police, role="lead")
-    world.draft_measure.municipalities.add(world.own_municipality)
-    world.draft_milestone = MilestoneFactory(measure=world.draft_measure, due_date=datetime.date(2027, 6, 30))
-    world.draft_indicator = world.draft_measure.indicators.create(name="Utkastets indikator")
-    world.draft_plan_document = _document(PlanDocument(plan=world.draft_plan))
-    # Lund's lägesbild shared with the county, beside its own (kept to Lund and the coordinators).
-    world.shared_compliance_document = compliance_document(
-        ComplianceItemFactory(municipality=world.own_municipality, obligation="action_programme"), visibility="county"
-    )
-    world.draft_agreement = AgreementFactory(municipality=world.own_municipality, status="draft")
-    world.draft_agreement_document = _document(AgreementDocument(agreement=world.draft_agreement))
-    world.draft_pledge = PledgeFactory(municipality=world.own_municipality, status="draft")
-    neighbour_agreement = AgreementFactory(municipality=world.neighbour_municipality, status="draft")
-    _document(AgreementDocument(agreement=neighbour_agreement))
-    PledgeFactory(municipality=world.neighbour_municipality, status="draft")
-    world.foreign_token, _key = issue_token(
-        Grant.objects.create(
-            user=UserFactory(username="stockholm"), role=Role.COUNTY_COORDINATOR, county=world.foreign_county
-        ).user,
-        "Stockholms nyckel",
-    )
-    world.officer_token, _key = issue_token(world.user("municipal_officer"), "Lunds nyckel")
-    return world
-
-
-def _document(document):
-    document = fill_document(document, pdf_upload("Dokument.pdf"), None)
-    document.save()
-    return document
-
-
-def _finished_report(county, municipality):
-    report = Report.objects.create(
-        kind="municipality" if municipality else "county",
-        county=county,
-        municipality=municipality,
-        period_start="2026-01-01",
-        period_end="2026-06-30",
-        status=ReportStatus.DONE,
-    )
-    report.file.save("rapport.pdf", ContentFile(MINIMAL_PDF))
-    return report
+    """The shared world plus, in each county, one object of every kind a URL names by id, and Lund's
+    (and its neighbour Hässleholm's) drafts (``tests.worlds.with_everything``)."""
+    return with_everything(world)
 
 
 # --- Every URL has a row ---------------------------------------------------------------------------

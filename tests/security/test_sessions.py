@@ -17,8 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import PASSWORD, UserFactory
-from tests.portal.test_settings import SAFE as PRODUCTION_ENV
-from tests.portal.test_settings import python
+from tests.helpers import PRODUCTION_ENV, python
 
 pytestmark = pytest.mark.django_db
 

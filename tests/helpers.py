@@ -1,0 +1,83 @@
+"""Helper functions the test modules share, one per concern. Fixtures live in the ``conftest.py`` files.
+
+- ``page_source(response)``: a response's HTML with white space folded, for a test that looks for
+  markup or a phrase in the source. A page's elements, and an element's text as its reader gets it,
+  are found with ``tests/parsed.py`` (``parse``, ``page``, ``text``, ``table``, …).
+- ``signed_in(client, world, role)``: the client signed in as the world's user of a role (the
+  ``client_as`` fixture).
+- ``sign_in(page, a11y, username, password)``: a browser test signs in through the form.
+- ``token_auth(key)``: the header an API caller sends its token in.
+- ``PRODUCTION_ENV``, ``python(…)``, ``manage(…)``: Python (or ``manage.py``) in a process of its own,
+  with production settings when given ``**PRODUCTION_ENV``.
+
+The worlds tests run in are built in ``tests/worlds.py``, the factories are in ``tests/factories.py``
+and the permission matrix in ``tests/matrix.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def page_source(response) -> str:
+    """The response's HTML with every run of ASCII white space folded to one space (non-breaking
+    spaces are kept, so a Swedish number reads as it is written)."""
+    return re.sub(r"[ \t\r\n]+", " ", response.content.decode())
+
+
+def signed_in(client, world, role: str):
+    """``client``, signed in as ``world``'s user of ``role``."""
+    client.force_login(world.user(role))
+    return client
+
+
+def sign_in(page, a11y, username: str, password: str) -> None:
+    """Sign in through the login form in the browser (checking the form's page), and wait for the next page."""
+    page.goto("/accounts/login/")
+    a11y.check(page)
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state("load")
+
+
+def token_auth(key: str) -> dict:
+    """The request header that carries an API token: ``client.get(url, **token_auth(key))``."""
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+# Settings production accepts (with an in-memory database): pass as ``**PRODUCTION_ENV`` to ``python``.
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x7#kP2!mQ9zL4@vN8&wR3^tY6*uB1(cD5)eF0-gH2+jK4=lM6_nO8~pQ0|rS2<tU4>",
+    "ALLOWED_HOSTS": "trygghetsportalen.example.se",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def python(*args: str, timeout: float | None = None, **env: str) -> subprocess.CompletedProcess:
+    """``python *args`` in a process of its own, with ``env`` in place of this run's DEBUG, key and hosts."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return python("manage.py", *args, **env)

@@ -1,0 +1,485 @@
+"""The test worlds, in one place: the world every test shares and what each group of tests adds to it.
+
+``base_world()`` builds the shared world (the ``world`` fixture of ``tests/conftest.py``): an own
+county (Skåne, 12) with Lund and its neighbour Hässleholm, a foreign one (Stockholm, 01) with
+Solna, the national Police, Region Skåne and Region Stockholm, and one user per role, every one
+working in Skåne.
+
+Every builder below takes a world and returns a larger one: a dataclass that names each object it
+adds, ``own_…`` in Skåne (Lund), ``foreign_…`` in Stockholm (Solna) and ``draft_…`` the own county's
+unpublished ones, so that a matrix row reaches a side's object by its name
+(``getattr(world, f"{side}_plan")``). A ``conftest.py`` or a test module overrides ``world`` with the
+builder it needs; nothing adds attributes to a world after it is built.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, fields
+
+from django.core.files.base import ContentFile
+
+from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
+from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement, QualityReview
+from agreements.services import ensure_national_focus_areas
+from core.files.models import fill_document
+from core.roles import Role
+from municipalities.models import ComplianceDocument, County, Municipality
+from portal.api.authentication import issue_token
+from portal.models import ApiToken, Grant, Report, ReportStatus
+from tests.factories import (
+    MINIMAL_PDF,
+    REVIEW_SCORES,
+    ActionPlanFactory,
+    ActorFactory,
+    AgreementFactory,
+    CommitmentFactory,
+    ComplianceItemFactory,
+    CountyFactory,
+    GrantFactory,
+    MeasureActorFactory,
+    MeasureFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    PledgeFactory,
+    UserFactory,
+    compliance_document,
+    national_statuses,
+    pdf_upload,
+)
+
+SIDES = ("own", "foreign")
+
+
+@dataclass(kw_only=True)
+class World:
+    own_county: County
+    foreign_county: County
+    own_municipality: Municipality
+    neighbour_municipality: Municipality
+    foreign_municipality: Municipality
+    own_actor: Actor
+    foreign_actor: Actor
+    police: Actor
+    users: dict
+    # The matrix's inactive and grant-less users (``tests.matrix.extra_user``), created on first use.
+    extra_users: dict = field(default_factory=dict)
+
+    def user(self, role: str):
+        return self.users[role]
+
+
+def _grown(cls, world: World, **objects):
+    """``world`` as a ``cls`` (a subclass of its class) that also holds ``objects``."""
+    return cls(**{f.name: getattr(world, f.name) for f in fields(world)}, **objects)
+
+
+def stored_document(document, name: str):
+    """``document`` (an unsaved ``Document`` naming its owner) filled with a small PDF called ``name`` and saved."""
+    document = fill_document(document, pdf_upload(name), None)
+    document.save()
+    return document
+
+
+def base_world() -> World:
+    skane = CountyFactory(code="12", name="Skåne län", short_name="Skåne")
+    stockholm = CountyFactory(code="01", name="Stockholms län", short_name="Stockholm")
+    lund = MunicipalityFactory(code="1281", name="Lund", county=skane)
+    hassleholm = MunicipalityFactory(code="1293", name="Hässleholm", county=skane)
+    solna = MunicipalityFactory(code="0184", name="Solna", county=stockholm)
+    police = ActorFactory(name="Polisen", county=None)
+    region = ActorFactory(name="Region Skåne", county=skane)
+    foreign_actor = ActorFactory(name="Region Stockholm", county=stockholm)
+
+    users = {
+        Role.COUNTY_COORDINATOR: GrantFactory(
+            user=UserFactory(username="samordnare", first_name="Karin"), role=Role.COUNTY_COORDINATOR, county=skane
+        ).user,
+        Role.MUNICIPAL_OFFICER: GrantFactory(
+            user=UserFactory(username="kommun", first_name="Annica"), role=Role.MUNICIPAL_OFFICER, municipality=lund
+        ).user,
+        Role.ACTOR_CONTACT: GrantFactory(
+            user=UserFactory(username="polis", first_name="Veronica"),
+            role=Role.ACTOR_CONTACT,
+            actor=police,
+            county=skane,
+        ).user,
+        Role.STEERING_GROUP: GrantFactory(
+            user=UserFactory(username="styrgrupp", first_name="Henrik"), role=Role.STEERING_GROUP, county=skane
+        ).user,
+        Role.NATIONAL_ADMIN: GrantFactory(
+            user=UserFactory(username="admin", first_name="Malin", is_staff=True, is_superuser=True),
+            role=Role.NATIONAL_ADMIN,
+        ).user,
+    }
+    return World(
+        own_county=skane,
+        foreign_county=stockholm,
+        own_municipality=lund,
+        neighbour_municipality=hassleholm,
+        foreign_municipality=solna,
+        own_actor=region,
+        foreign_actor=foreign_actor,
+        police=police,
+        users={str(k): v for k, v in users.items()},
+    )
+
+
+# --- actions -----------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class PlansWorld(World):
+    """A plan in each county with measure 1 and a milestone in June 2027."""
+
+    own_plan: ActionPlan
+    own_measure: Measure
+    own_milestone: Milestone
+    foreign_plan: ActionPlan
+    foreign_measure: Measure
+    foreign_milestone: Milestone
+
+
+def with_plans(world: World) -> PlansWorld:
+    """The national statuses and a plan in each county: in Skåne the Police leads measure 1 and
+    Lund takes part; in Stockholm Region Stockholm leads a measure no Skåne user may touch."""
+    national_statuses()
+    objects = {}
+    for side, county, actor in (
+        ("own", world.own_county, world.police),
+        ("foreign", world.foreign_county, world.foreign_actor),
+    ):
+        plan = ActionPlanFactory(county=county, title=f"Plan {county.short_name}")
+        measure = MeasureFactory(plan=plan, number=1, title=f"Insats i {county.short_name}")
+        MeasureActorFactory(measure=measure, actor=actor, role="lead")
+        milestone = MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30))
+        objects |= {f"{side}_plan": plan, f"{side}_measure": measure, f"{side}_milestone": milestone}
+    objects["own_measure"].municipalities.add(world.own_municipality)
+    return _grown(PlansWorld, world, **objects)
+
+
+@dataclass(kw_only=True)
+class PlansMatrixWorld(PlansWorld):
+    """Besides the two plans, Skåne's draft plan, and under each of the three plans a document, a
+    support activity in its county and an indicator on measure 1."""
+
+    draft_plan: ActionPlan
+    draft_measure: Measure
+    draft_milestone: Milestone
+    own_plan_document: PlanDocument
+    foreign_plan_document: PlanDocument
+    draft_plan_document: PlanDocument
+    own_activity: SupportActivity
+    foreign_activity: SupportActivity
+    draft_activity: SupportActivity
+    own_indicator: Indicator
+    foreign_indicator: Indicator
+    draft_indicator: Indicator
+
+
+def with_plan_drafts_and_documents(world: PlansWorld) -> PlansMatrixWorld:
+    """Skåne's draft plan, whose measure 1 the Police leads and Lund joins (so only the draft keeps
+    them out), and for each plan a document, a support activity and an indicator."""
+    draft = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
+    draft_measure = MeasureFactory(plan=draft, number=1, title="Insats i utkastet")
+    MeasureActorFactory(measure=draft_measure, actor=world.police, role="lead")
+    draft_measure.municipalities.add(world.own_municipality)
+    objects = {
+        "draft_plan": draft,
+        "draft_measure": draft_measure,
+        "draft_milestone": MilestoneFactory(measure=draft_measure),
+    }
+    plans = {"own": world.own_plan, "foreign": world.foreign_plan, "draft": draft}
+    measures = {"own": world.own_measure, "foreign": world.foreign_measure, "draft": draft_measure}
+    for side, plan in plans.items():
+        objects[f"{side}_plan_document"] = stored_document(PlanDocument(plan=plan), "Handlingsplan.pdf")
+        objects[f"{side}_activity"] = SupportActivity.objects.create(
+            county=plan.county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
+        )
+        objects[f"{side}_indicator"] = measures[side].indicators.create(name="Avhoppare")
+    return _grown(PlansMatrixWorld, world, **objects)
+
+
+# --- agreements --------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class AgreementsWorld(World):
+    """An active agreement with a published, reviewed pledge in Lund and in Solna; Lund's draft pledge."""
+
+    own_agreement: CooperationAgreement
+    own_pledge: CitizenPledge
+    foreign_agreement: CooperationAgreement
+    foreign_pledge: CitizenPledge
+    own_draft: CitizenPledge
+
+
+def with_agreements(world: World) -> AgreementsWorld:
+    """The national focus areas and, in Lund and in Solna, an active agreement with a published pledge
+    (with one commitment, reviewed by the county); Lund also has a draft pledge."""
+    ensure_national_focus_areas()
+    objects = {}
+    for side, municipality in (("own", world.own_municipality), ("foreign", world.foreign_municipality)):
+        agreement = AgreementFactory(municipality=municipality, title=f"Överenskommelse {municipality.name}")
+        pledge = PledgeFactory(municipality=municipality, agreement=agreement, title=f"Löfte {municipality.name}")
+        CommitmentFactory(pledge=pledge)
+        QualityReview.objects.create(municipality=municipality, pledge=pledge, **REVIEW_SCORES)
+        objects |= {f"{side}_agreement": agreement, f"{side}_pledge": pledge}
+    objects["own_draft"] = PledgeFactory(municipality=world.own_municipality, title="Utkast Lund", status="draft")
+    return _grown(AgreementsWorld, world, **objects)
+
+
+@dataclass(kw_only=True)
+class AgreementsMatrixWorld(AgreementsWorld):
+    """Besides the two agreements, Lund's draft agreement (its draft pledge is ``draft_pledge``), and a
+    document on each of the three agreements."""
+
+    draft_agreement: CooperationAgreement
+    draft_pledge: CitizenPledge
+    own_document: AgreementDocument
+    foreign_document: AgreementDocument
+    draft_document: AgreementDocument
+
+
+def with_agreement_drafts_and_documents(world: AgreementsWorld) -> AgreementsMatrixWorld:
+    draft = AgreementFactory(municipality=world.own_municipality, title="Utkast till överenskommelse", status="draft")
+    agreements = {"own": world.own_agreement, "foreign": world.foreign_agreement, "draft": draft}
+    documents = {
+        f"{side}_document": stored_document(AgreementDocument(agreement=agreement), "Överenskommelse.pdf")
+        for side, agreement in agreements.items()
+    }
+    return _grown(AgreementsMatrixWorld, world, draft_agreement=draft, draft_pledge=world.own_draft, **documents)
+
+
+# --- municipalities ----------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class ComplianceWorld(World):
+    """In Lund and in Solna an obligation with two documents: one kept to the municipality (and the
+    county's coordinators) and one shared with the county."""
+
+    own_document: ComplianceDocument
+    own_shared_document: ComplianceDocument
+    foreign_document: ComplianceDocument
+    foreign_shared_document: ComplianceDocument
+
+
+def with_compliance_documents(world: World) -> ComplianceWorld:
+    objects = {}
+    for side, municipality in (("own", world.own_municipality), ("foreign", world.foreign_municipality)):
+        item = ComplianceItemFactory(municipality=municipality)
+        objects[f"{side}_document"] = compliance_document(item)
+        objects[f"{side}_shared_document"] = compliance_document(item, visibility="county")
+    return _grown(ComplianceWorld, world, **objects)
+
+
+# --- portal ------------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class ReportsWorld(World):
+    """A failed municipality report for Lund and one for Solna."""
+
+    own_report: Report
+    foreign_report: Report
+
+
+def with_failed_reports(world: World) -> ReportsWorld:
+    objects = {}
+    for side, county, municipality in (
+        ("own", world.own_county, world.own_municipality),
+        ("foreign", world.foreign_county, world.foreign_municipality),
+    ):
+        objects[f"{side}_report"] = Report.objects.create(
+            kind="municipality",
+            county=county,
+            municipality=municipality,
+            period_start="2026-01-01",
+            period_end="2026-06-30",
+            status=ReportStatus.FAILED,
+            error="Avbruten",
+        )
+    return _grown(ReportsWorld, world, **objects)
+
+
+# --- security: access from outside -------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class AccessWorld(World):
+    """One object of every kind a URL names by id, in each county, and Lund's drafts (see ``with_everything``)."""
+
+    own_plan: ActionPlan
+    own_measure: Measure
+    own_milestone: Milestone
+    own_indicator: Indicator
+    own_plan_document: PlanDocument
+    own_activity: SupportActivity
+    own_agreement: CooperationAgreement
+    own_agreement_document: AgreementDocument
+    own_pledge: CitizenPledge
+    own_compliance_document: ComplianceDocument
+    own_report: Report
+    own_county_report: Report
+    foreign_plan: ActionPlan
+    foreign_measure: Measure
+    foreign_milestone: Milestone
+    foreign_indicator: Indicator
+    foreign_plan_document: PlanDocument
+    foreign_activity: SupportActivity
+    foreign_agreement: CooperationAgreement
+    foreign_agreement_document: AgreementDocument
+    foreign_pledge: CitizenPledge
+    foreign_compliance_document: ComplianceDocument
+    foreign_report: Report
+    foreign_county_report: Report
+    draft_plan: ActionPlan
+    draft_measure: Measure
+    draft_milestone: Milestone
+    draft_indicator: Indicator
+    draft_plan_document: PlanDocument
+    shared_compliance_document: ComplianceDocument
+    draft_agreement: CooperationAgreement
+    draft_agreement_document: AgreementDocument
+    draft_pledge: CitizenPledge
+    foreign_token: ApiToken
+    officer_token: ApiToken
+
+
+def _finished_report(county, municipality):
+    report = Report.objects.create(
+        kind="municipality" if municipality else "county",
+        county=county,
+        municipality=municipality,
+        period_start="2026-01-01",
+        period_end="2026-06-30",
+        status=ReportStatus.DONE,
+    )
+    report.file.save("rapport.pdf", ContentFile(MINIMAL_PDF))
+    return report
+
+
+def with_everything(world: World) -> AccessWorld:
+    """In each county, one object of every kind a URL names by id.
+
+    ``own`` objects lie in Skåne (Lund), ``foreign`` ones in Stockholm (Solna); ``draft`` ones
+    are Lund's unpublished plan, agreement and pledge. Hässleholm, Lund's neighbour, has drafts
+    too, which the Lund officer must not find. Stockholm's coordinator holds ``foreign_token``,
+    the world's municipal officer ``officer_token``.
+    """
+    national_statuses()
+    places = {
+        "own": (world.own_county, world.own_municipality, world.police),
+        "foreign": (world.foreign_county, world.foreign_municipality, world.foreign_actor),
+    }
+    objects = {}
+    for side, (county, municipality, actor) in places.items():
+        plan = ActionPlanFactory(county=county, title=f"Plan {county.short_name}")
+        measure = MeasureFactory(plan=plan, number=1)
+        MeasureActorFactory(measure=measure, actor=actor, role="lead")
+        measure.municipalities.add(municipality)
+        agreement = AgreementFactory(municipality=municipality)
+        pledge = PledgeFactory(municipality=municipality, agreement=agreement)
+        CommitmentFactory(pledge=pledge)
+        side_objects = {
+            "plan": plan,
+            "measure": measure,
+            "milestone": MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30)),
+            "indicator": measure.indicators.create(name="Avhoppare"),
+            "plan_document": stored_document(PlanDocument(plan=plan), "Dokument.pdf"),
+            "activity": SupportActivity.objects.create(
+                county=county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
+            ),
+            "agreement": agreement,
+            "agreement_document": stored_document(AgreementDocument(agreement=agreement), "Dokument.pdf"),
+            "pledge": pledge,
+            "compliance_document": compliance_document(ComplianceItemFactory(municipality=municipality)),
+            "report": _finished_report(county, municipality),
+            "county_report": _finished_report(county, None),
+        }
+        objects |= {f"{side}_{name}": obj for name, obj in side_objects.items()}
+    draft_plan = ActionPlanFactory(county=world.own_county, title="Planutkast", status="draft")
+    # Under the draft plan: a measure the Police leads and Lund joins, so that those who read the
+    # county's published plans have every reason but the draft to reach it.
+    draft_measure = MeasureFactory(plan=draft_plan, number=1)
+    MeasureActorFactory(measure=draft_measure, actor=world.police, role="lead")
+    draft_measure.municipalities.add(world.own_municipality)
+    objects["draft_plan"] = draft_plan
+    objects["draft_measure"] = draft_measure
+    objects["draft_milestone"] = MilestoneFactory(measure=draft_measure, due_date=datetime.date(2027, 6, 30))
+    objects["draft_indicator"] = draft_measure.indicators.create(name="Utkastets indikator")
+    objects["draft_plan_document"] = stored_document(PlanDocument(plan=draft_plan), "Dokument.pdf")
+    # Lund's lägesbild shared with the county, beside its own (kept to Lund and the coordinators).
+    objects["shared_compliance_document"] = compliance_document(
+        ComplianceItemFactory(municipality=world.own_municipality, obligation="action_programme"), visibility="county"
+    )
+    draft_agreement = AgreementFactory(municipality=world.own_municipality, status="draft")
+    objects["draft_agreement"] = draft_agreement
+    objects["draft_agreement_document"] = stored_document(AgreementDocument(agreement=draft_agreement), "Dokument.pdf")
+    objects["draft_pledge"] = PledgeFactory(municipality=world.own_municipality, status="draft")
+    neighbour_agreement = AgreementFactory(municipality=world.neighbour_municipality, status="draft")
+    stored_document(AgreementDocument(agreement=neighbour_agreement), "Dokument.pdf")
+    PledgeFactory(municipality=world.neighbour_municipality, status="draft")
+    objects["foreign_token"], _key = issue_token(
+        Grant.objects.create(
+            user=UserFactory(username="stockholm"), role=Role.COUNTY_COORDINATOR, county=world.foreign_county
+        ).user,
+        "Stockholms nyckel",
+    )
+    objects["officer_token"], _key = issue_token(world.user("municipal_officer"), "Lunds nyckel")
+    return _grown(AccessWorld, world, **objects)
+
+
+# --- security: hostile input -------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class HostileWorld(World):
+    """One of everything a form edits, all in Skåne (the users' own county)."""
+
+    plan: ActionPlan
+    measure: Measure
+    milestone: Milestone
+    indicator: Indicator
+    activity: SupportActivity
+    agreement: CooperationAgreement
+    pledge: CitizenPledge
+    draft: CitizenPledge
+
+
+def with_one_of_everything(world: World) -> HostileWorld:
+    """The national statuses and focus areas; in Skåne a plan whose measure 1 the Police leads and
+    Lund joins (a milestone and an indicator on it), a support activity, and Lund's agreement with a
+    published pledge and a draft one."""
+    national_statuses()
+    ensure_national_focus_areas()
+    plan = ActionPlanFactory(county=world.own_county, title="Plan Skåne")
+    measure = MeasureFactory(plan=plan, number=1, title="Insats i Skåne")
+    MeasureActorFactory(measure=measure, actor=world.police, role="lead")
+    measure.municipalities.add(world.own_municipality)
+    milestone = MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30))
+    indicator = Indicator.objects.create(measure=measure, name="Deltagare", unit="personer")
+    activity = SupportActivity.objects.create(
+        county=world.own_county,
+        title="Utbildning",
+        kind=SupportActivity._meta.get_field("kind").choices[0][0],
+        date=datetime.date(2025, 3, 1),
+        organiser="Länsstyrelsen",
+    )
+    agreement = AgreementFactory(municipality=world.own_municipality, title="Överenskommelse Lund")
+    pledge = PledgeFactory(municipality=world.own_municipality, agreement=agreement, title="Löfte Lund")
+    CommitmentFactory(pledge=pledge)
+    draft = PledgeFactory(municipality=world.own_municipality, title="Utkast Lund", status="draft")
+    return _grown(
+        HostileWorld,
+        world,
+        plan=plan,
+        measure=measure,
+        milestone=milestone,
+        indicator=indicator,
+        activity=activity,
+        agreement=agreement,
+        pledge=pledge,
+        draft=draft,
+    )
