@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
+
 
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Cooperation agreements and citizen pledges")
+
+    def ready(self) -> None:
+        """What this app contributes to the site (``core.registry``)."""
+        from agreements import search  # noqa: PLC0415 - the models are loaded only now
+
+        registry.register_search(*search.SPECS)

@@ -1,12 +1,14 @@
-"""One search over everything a user may see: plans, measures, actors, municipalities,
-agreements, pledges and support activities.
+"""One search over everything a user may see: every model an app registered as searchable.
 
-``search(user, query)`` asks each searchable model once (seven queries, whatever the
-number of hits), always through ``Model.objects.visible_to(user)``, so a result never
-shows what the user's scope does not allow. On PostgreSQL it uses full-text search with
-the Swedish configuration (word forms: "brottsförebyggande" finds "brottsförebyggandet"),
-ranked with the title weighted above the other text; elsewhere (the embedded SQLite of
-``make run``) it falls back to plain, case-insensitive matching of every word.
+The apps register their models in their ``AppConfig.ready()`` (``<app>/search.py``, one
+``core.registry.SearchSpec`` per model: plans, measures, actors, municipalities, agreements,
+pledges and support activities); this module names no app's model. ``search(user, query)``
+asks each searchable model once (seven queries, whatever the number of hits), always through
+``Model.objects.visible_to(user)``, so a result never shows what the user's scope does not
+allow. On PostgreSQL it uses full-text search with the Swedish configuration (word forms:
+"brottsförebyggande" finds "brottsförebyggandet"), ranked with the title weighted above the
+other text; elsewhere (the embedded SQLite of ``make run``) it falls back to plain,
+case-insensitive matching of every word. Results of equal rank keep the specs' order.
 
 Highlighting: the matched words are wrapped in ``<mark>`` and that is the only HTML a
 result carries. The text is always escaped first; only then are the markers (random,
@@ -17,22 +19,17 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import Case, Exists, Func, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, Func, Q, TextField, Value, When
 from django.db.models.functions import NullIf
-from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.text import capfirst
 
-from actions.models import ActionPlan, Actor, Measure, SupportActivity
-from agreements.models import CitizenPledge, CooperationAgreement
-from municipalities.models import Municipality
+from core.registry import search_specs
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
@@ -57,55 +54,6 @@ class Result:
     def __post_init__(self) -> None:
         if not self.title_html:
             object.__setattr__(self, "title_html", escape(self.title))
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How one model is searched: its title field and its other text fields.
-
-    The type shown is the model's verbose name ("Insats", "Medborgarlöfte"), translated.
-    """
-
-    model: type[models.Model]
-    title_field: str
-    body_fields: tuple[str, ...] = ()
-    prepare: Callable[[Any, Any], Any] | None = None
-    url: Callable[[Any], str] = lambda obj: obj.get_absolute_url()
-
-    @property
-    def label(self) -> str:
-        return capfirst(str(self.model._meta.verbose_name))
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return (self.title_field, *self.body_fields)
-
-    def queryset(self, user: Any) -> Any:
-        queryset = self.model.objects.visible_to(user)
-        return self.prepare(queryset, user) if self.prepare else queryset
-
-
-def _with_edit_flag(queryset: Any, user: Any) -> Any:
-    """Support activities open in their form for those who may change them; others see the list."""
-    editable = SupportActivity.objects.editable_by(user).filter(pk=OuterRef("pk"))
-    return queryset.select_related("county").annotate(search_can_edit=Exists(editable))
-
-
-def _support_activity_url(activity: SupportActivity) -> str:
-    if activity.search_can_edit:
-        return activity.get_absolute_url()
-    return reverse("actions:support_activity_list", kwargs={"code": activity.county.code})
-
-
-SPECS: tuple[Spec, ...] = (
-    Spec(ActionPlan, "title", ("description",)),
-    Spec(Measure, "title", ("description", "purpose")),
-    Spec(Actor, "name"),
-    Spec(Municipality, "name"),
-    Spec(CooperationAgreement, "title", ("summary",)),
-    Spec(CitizenPledge, "title", ("background",)),
-    Spec(SupportActivity, "title", ("description", "place"), prepare=_with_edit_flag, url=_support_activity_url),
-)
 
 
 def clean_query(query: str | None) -> str:
@@ -168,7 +116,7 @@ def _fulltext_search(user: Any, query: str, limit: int) -> list[Result]:
     start, stop = f"tpmarkstart{token}", f"tpmarkstop{token}"
     search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
     results: list[Result] = []
-    for spec in SPECS:
+    for spec in search_specs():
         vector = SearchVector(spec.title_field, config=CONFIG, weight="A")
         if spec.body_fields:
             vector = vector + SearchVector(*spec.body_fields, config=CONFIG, weight="B")
@@ -251,7 +199,7 @@ def _plain_search(user: Any, query: str, limit: int) -> list[Result]:
     if not words:
         return []
     results: list[Result] = []
-    for spec in SPECS:
+    for spec in search_specs():
         condition = Q()
         rank: Any = Value(0)
         for word in words:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import SupportActivity
+from core.registry import search_specs
 from core.roles import Role
 from core.scoping import scope_for
 from portal.search import clean_query, highlight, plain_snippet, query_words, search
@@ -141,6 +142,19 @@ def test_every_type_is_found_and_labelled(world, plan):
             "Stödinsats",
         ]
     )
+
+
+def test_the_apps_register_their_searchable_models_in_a_fixed_order():
+    # Results of equal rank keep this order, whatever order the apps are loaded in.
+    assert [spec.model._meta.label for spec in search_specs()] == [
+        "actions.ActionPlan",
+        "actions.Measure",
+        "actions.Actor",
+        "municipalities.Municipality",
+        "agreements.CooperationAgreement",
+        "agreements.CitizenPledge",
+        "actions.SupportActivity",
+    ]
 
 
 def test_a_title_match_ranks_above_a_description_only_match(world, plan):
