@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
+
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        """What this app contributes to the site (``core.registry``)."""
+        from portal import context_processors  # noqa: PLC0415 - the models are loaded only now
+
+        registry.register_menu(*context_processors.MENU)

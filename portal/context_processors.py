@@ -1,22 +1,20 @@
-"""What every page's frame needs: the navigation for the user's roles and their scope."""
+"""What every page's frame needs: the navigation for the user's roles and their scope.
 
-from dataclasses import dataclass
+The items come from the apps (``<app>/navigation.py``, registered in their
+``AppConfig.ready()`` as ``core.registry.MenuEntry``): the frame only decides which counties
+and municipalities they are asked about, from the grants ``scope_for`` already read.
+"""
 
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.collation import swedish_key
+from core.registry import MenuEntry, MenuItem, MenuPlace, menu_entries
 from core.scoping import grants_for, scope_for
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url: str
-
-
-def navigation(request) -> list[NavItem]:
+def navigation(request) -> list[MenuItem]:
     user = request.user
     if not user.is_authenticated:
         return []
@@ -28,27 +26,41 @@ def navigation(request) -> list[NavItem]:
         (grant.municipality.county_id, grant.municipality.county) for grant in grants if grant.municipality_id
     )
     municipalities = {grant.municipality.pk: grant.municipality for grant in grants if grant.municipality_id}
-    items = [NavItem(_("Start"), reverse("portal:home"))]
-    if scope.national:
-        items.append(NavItem(_("Counties"), reverse("municipalities:county_list")))
-    else:
+    items = [item for entry in menu_entries(MenuPlace.FIRST) for item in entry.items(user, scope)]
+    if not scope.national:  # a national administrator has the county list instead
+        county_entries = menu_entries(MenuPlace.COUNTY)
         for county in sorted(counties.values(), key=lambda county: county.code):
-            items.append(NavItem(county.name, county.get_absolute_url()))
-            items.append(NavItem(_("Action plans"), reverse("actions:plan_list", kwargs={"code": county.code})))
-            if county.pk in scope.coordinator_counties:
-                items.append(NavItem(_("Actors"), reverse("actions:actor_list", kwargs={"code": county.code})))
-            items.append(
-                NavItem(_("Support activities"), reverse("actions:support_activity_list", kwargs={"code": county.code}))
-            )
-            items.append(NavItem(_("Agreements"), reverse("agreements:county_overview", kwargs={"code": county.code})))
-            if county.pk in scope.coordinator_counties | scope.steering_counties:
-                items.append(NavItem(_("Reports"), reverse("portal:county_reports", kwargs={"code": county.code})))
+            items.extend(item for entry in county_entries for item in entry.items(scope, county))
+    municipality_entries = menu_entries(MenuPlace.MUNICIPALITY)
     for municipality in sorted(municipalities.values(), key=lambda municipality: swedish_key(municipality.name)):
-        items.append(NavItem(municipality.name, municipality.get_absolute_url()))
-    if user.is_staff:
-        items.append(NavItem(_("Administration"), reverse("admin:index")))
+        items.extend(item for entry in municipality_entries for item in entry.items(scope, municipality))
+    items.extend(item for entry in menu_entries(MenuPlace.LAST) for item in entry.items(user, scope))
     return items
 
 
 def portal(request) -> dict:
     return {"nav_items": SimpleLazyObject(lambda: navigation(request))}
+
+
+# --- The portal's own items ---------------------------------------------------------------------
+
+
+def _start(user, scope) -> list[MenuItem]:
+    return [MenuItem(_("Start"), reverse("portal:home"))]
+
+
+def _county_reports(scope, county) -> list[MenuItem]:
+    if county.pk in scope.coordinator_counties | scope.steering_counties:
+        return [MenuItem(_("Reports"), reverse("portal:county_reports", kwargs={"code": county.code}))]
+    return []
+
+
+def _administration(user, scope) -> list[MenuItem]:
+    return [MenuItem(_("Administration"), reverse("admin:index"))] if user.is_staff else []
+
+
+MENU: tuple[MenuEntry, ...] = (
+    MenuEntry("portal.start", MenuPlace.FIRST, 0, _start),
+    MenuEntry("portal.county_reports", MenuPlace.COUNTY, 30, _county_reports),
+    MenuEntry("portal.administration", MenuPlace.LAST, 0, _administration),
+)

@@ -13,7 +13,10 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from core.scoping import scope_for
+from portal.context_processors import navigation
 from tests.browser.fixtures import html_errors
 from tests.frame import TITLE_MAX, frame_problems, parse_frame
 
@@ -89,6 +92,41 @@ def test_the_expired_form_page_has_the_frame(world, language):
     response = client.post(reverse("login"), {"username": "samordnare", "password": "x"})
     assert response.status_code == 403
     assert frame_problems(response.content.decode(), language) == []
+
+
+# --- The navigation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (
+            "county_coordinator",
+            ["Start", "{county}", "Action plans", "Actors", "Support activities", "Agreements", "Reports"],
+        ),
+        ("steering_group", ["Start", "{county}", "Action plans", "Support activities", "Agreements", "Reports"]),
+        (
+            "municipal_officer",
+            ["Start", "{county}", "Action plans", "Support activities", "Agreements", "{municipality}"],
+        ),
+        ("actor_contact", ["Start", "{county}", "Action plans", "Support activities", "Agreements"]),
+        ("national_admin", ["Start", "Counties", "Administration"]),  # staff: the admin site too
+    ],
+)
+def test_the_navigation_lists_the_apps_items_for_the_grants_without_a_query(
+    rf, world, role, expected, django_assert_num_queries
+):
+    # The apps register the items (core.registry); the frame reads the grants scope_for loaded.
+    request = rf.get("/")
+    request.user = world.user(role)
+    scope_for(request.user)
+    with translation.override("en"), django_assert_num_queries(0):
+        items = navigation(request)
+        labels = [str(item.label) for item in items]
+    names = {"county": world.own_county.name, "municipality": world.own_municipality.name}
+    assert labels == [label.format(**names) for label in expected]
+    assert items[0].url == reverse("portal:home")
 
 
 def test_the_server_error_page_has_the_frame():
