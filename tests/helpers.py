@@ -9,18 +9,25 @@
 - ``token_auth(key)``: the header an API caller sends its token in.
 - ``PRODUCTION_ENV``, ``python(…)``, ``manage(…)``: Python (or ``manage.py``) in a process of its own,
   with production settings when given ``**PRODUCTION_ENV``.
+- ``html_errors(documents)``: the W3C Nu HTML Checker's errors in pages, by URL (the browser tests'
+  ``page`` fixture checks every page it kept with it).
 
-The worlds tests run in are built in ``tests/worlds.py``, the factories are in ``tests/factories.py``
-and the permission matrix in ``tests/matrix.py``.
+The worlds tests run in are built in ``tests/worlds.py``, the factories are in ``tests/factories.py``,
+the permission matrix is ``tests/matrix.py`` with every app's rows in ``tests/matrix_rows/``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 
@@ -81,3 +88,41 @@ def python(*args: str, timeout: float | None = None, **env: str) -> subprocess.C
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return python("manage.py", *args, **env)
+
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def html_errors(documents: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The W3C Nu HTML Checker's errors in each ``(url, html)`` document, by URL (only URLs with errors).
+
+    One Java process validates them all: starting the JVM costs a second, a page a few milliseconds.
+    """
+    java = os.environ.get("JAVA") or shutil.which("java")
+    if not java:
+        pytest.fail("Java is missing: `make test` installs default-jre-headless for the Nu HTML Checker, or set JAVA.")
+    if not VNU_JAR.exists():
+        pytest.fail(f"The Nu HTML Checker is missing at {VNU_JAR}: `make setup` installs it (npm vnu-jar).")
+    if not documents:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
+        urls = {}
+        for number, (url, html) in enumerate(documents):
+            path = Path(folder) / f"page-{number}.html"
+            path.write_text(html, encoding="utf-8")
+            urls[path.name] = url
+        command = [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only", *sorted(urls)]
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(f"The Nu HTML Checker did not answer (exit {result.returncode}): {result.stderr[-2000:]}")
+    errors: dict[str, list[str]] = {}
+    for message in messages:
+        if message.get("type") == "info":
+            continue
+        url = urls.get(Path(message.get("url", "")).name, message.get("url", "?"))
+        where = f"line {message['lastLine']}: " if "lastLine" in message else ""
+        extract = f" [{message['extract'].strip()[:160]}]" if message.get("extract") else ""
+        errors.setdefault(url, []).append(f"{where}{message.get('message', '')}{extract}")
+    return errors

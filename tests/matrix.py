@@ -1,9 +1,9 @@
 """The permission matrix: every role against own and foreign objects, for every URL.
 
-Each app's test module lists one ``Row`` per URL pattern of the app and runs
-``matrix_cases(rows)`` through ``check_row``; ``uncovered(namespace, rows)`` makes sure
-no URL pattern of the app is left out. Expected statuses are given per role, with
-``expect()`` filling in a default so a row stays short:
+Each app's rows, one ``Row`` per URL pattern of the app, are in ``tests/matrix_rows/<app>.py``;
+the app's ``test_permission_matrix.py`` runs ``matrix_cases(rows)`` through ``check_row``, and
+``uncovered(namespace, rows)`` makes sure no URL pattern of the app is left out. Expected
+statuses are given per role, with ``expect()`` filling in a default so a row stays short:
 
     Row("municipalities:municipality_detail",
         kwargs=lambda world, side: {"code": world.municipality(side).code},
@@ -14,8 +14,8 @@ Besides the roles, every row is also requested by two users no matrix names: an 
 user (a Skåne coordinator whose account was switched off), who must fare exactly as an
 anonymous visitor, and a signed-in user without any grant, who sees no object at all (404
 wherever the URL names one; rows without an object say what they get with ``no_role``).
-A row may also have a ``draft`` side: the app's world then holds ``draft_<attribute>``
-objects next to ``own_<attribute>`` and ``foreign_<attribute>`` ones.
+A row may also have a ``draft`` side: the app's world (``tests/worlds.py``) then holds
+``draft_<attribute>`` objects next to ``own_<attribute>`` and ``foreign_<attribute>`` ones.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class World:
         return self.users[role]
 
 
-def _grown(cls, world: World, **objects):
+def grown(cls, world: World, **objects):
     """``world`` as a ``cls`` (a subclass of its class) that also holds ``objects``."""
     return cls(**{f.name: getattr(world, f.name) for f in fields(world)}, **objects)
 
@@ -155,7 +155,14 @@ def with_plans(world: World) -> PlansWorld:
         milestone = MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30))
         objects |= {f"{side}_plan": plan, f"{side}_measure": measure, f"{side}_milestone": milestone}
     objects["own_measure"].municipalities.add(world.own_municipality)
-    return _grown(PlansWorld, world, **objects)
+    return grown(PlansWorld, world, **objects)
+
+
+@dataclass(kw_only=True)
+class PlanWorld(World):
+    """The shared world plus the one plan a test module's scenario built and its tests follow."""
+
+    plan: ActionPlan
 
 
 @dataclass(kw_only=True)
@@ -197,7 +204,7 @@ def with_plan_drafts_and_documents(world: PlansWorld) -> PlansMatrixWorld:
             county=plan.county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
         )
         objects[f"{side}_indicator"] = measures[side].indicators.create(name="Avhoppare")
-    return _grown(PlansMatrixWorld, world, **objects)
+    return grown(PlansMatrixWorld, world, **objects)
 
 
 # --- agreements --------------------------------------------------------------------------------------
@@ -226,7 +233,7 @@ def with_agreements(world: World) -> AgreementsWorld:
         QualityReview.objects.create(municipality=municipality, pledge=pledge, **REVIEW_SCORES)
         objects |= {f"{side}_agreement": agreement, f"{side}_pledge": pledge}
     objects["own_draft"] = PledgeFactory(municipality=world.own_municipality, title="Utkast Lund", status="draft")
-    return _grown(AgreementsWorld, world, **objects)
+    return grown(AgreementsWorld, world, **objects)
 
 
 @dataclass(kw_only=True)
@@ -248,7 +255,7 @@ def with_agreement_drafts_and_documents(world: AgreementsWorld) -> AgreementsMat
         f"{side}_document": stored_document(AgreementDocument(agreement=agreement), "Överenskommelse.pdf")
         for side, agreement in agreements.items()
     }
-    return _grown(AgreementsMatrixWorld, world, draft_agreement=draft, draft_pledge=world.own_draft, **documents)
+    return grown(AgreementsMatrixWorld, world, draft_agreement=draft, draft_pledge=world.own_draft, **documents)
 
 
 # --- municipalities ----------------------------------------------------------------------------------
@@ -271,7 +278,7 @@ def with_compliance_documents(world: World) -> ComplianceWorld:
         item = ComplianceItemFactory(municipality=municipality)
         objects[f"{side}_document"] = compliance_document(item)
         objects[f"{side}_shared_document"] = compliance_document(item, visibility="county")
-    return _grown(ComplianceWorld, world, **objects)
+    return grown(ComplianceWorld, world, **objects)
 
 
 # --- portal ------------------------------------------------------------------------------------------
@@ -300,7 +307,7 @@ def with_failed_reports(world: World) -> ReportsWorld:
             status=ReportStatus.FAILED,
             error="Avbruten",
         )
-    return _grown(ReportsWorld, world, **objects)
+    return grown(ReportsWorld, world, **objects)
 
 
 # --- security: access from outside -------------------------------------------------------------------
@@ -428,7 +435,7 @@ def with_everything(world: World) -> AccessWorld:
         "Stockholms nyckel",
     )
     objects["officer_token"], _key = issue_token(world.user("municipal_officer"), "Lunds nyckel")
-    return _grown(AccessWorld, world, **objects)
+    return grown(AccessWorld, world, **objects)
 
 
 # --- security: hostile input -------------------------------------------------------------------------
@@ -471,7 +478,7 @@ def with_one_of_everything(world: World) -> HostileWorld:
     pledge = PledgeFactory(municipality=world.own_municipality, agreement=agreement, title="Löfte Lund")
     CommitmentFactory(pledge=pledge)
     draft = PledgeFactory(municipality=world.own_municipality, title="Utkast Lund", status="draft")
-    return _grown(
+    return grown(
         HostileWorld,
         world,
         plan=plan,
@@ -483,3 +490,11 @@ def with_one_of_everything(world: World) -> HostileWorld:
         pledge=pledge,
         draft=draft,
     )
+
+
+@dataclass(kw_only=True)
+class PoisonedWorld(HostileWorld):
+    """The hostile world once ``tests/security/test_payloads.py`` has put a payload in every text users
+    write: ``fields_poisoned`` says in how many."""
+
+    fields_poisoned: int

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from actions.models import Actor
 from tests.factories import ActorFactory
+from tests.parsed import text
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +15,6 @@ pytestmark = pytest.mark.django_db
 def parse(response):
     assert response.status_code == 200, response.status_code
     return tinyhtml5.parse(response.content.decode(), namespace_html_elements=False)
-
-
-def text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def table(document, caption: str):
@@ -43,9 +40,8 @@ def nav_labels(document) -> list[str]:
 
 
 @pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("county_coordinator"))
-    return client
+def coordinator(client_as):
+    return client_as("county_coordinator")
 
 
 def test_the_county_lists_its_own_actors_and_the_national_ones_read_only(coordinator, world):
@@ -62,8 +58,8 @@ def test_the_county_lists_its_own_actors_and_the_national_ones_read_only(coordin
     assert "Aktörer" in nav_labels(document)
 
 
-def test_readers_see_the_list_without_changing_it(client, world):
-    client.force_login(world.user("steering_group"))
+def test_readers_see_the_list_without_changing_it(client_as):
+    client = client_as("steering_group")
     document = parse(client.get("/lan/12/aktorer/"))
     assert column(table(document, "Länets egna aktörer")) == ["Region Skåne"]
     assert not any(text(a) in ("Ny aktör", "Redigera Region Skåne") for a in document.iter("a"))
@@ -158,8 +154,8 @@ def test_the_actor_list_keeps_its_query_count_as_actors_grow(coordinator, world)
     assert len(small) == len(large) <= 15
 
 
-def test_the_actors_of_a_measure_link_to_the_countys_actors(client, world):
-    client.force_login(world.user("county_coordinator"))
+def test_the_actors_of_a_measure_link_to_the_countys_actors(client_as, world):
+    client = client_as("county_coordinator")
     document = parse(client.get(f"/insatser/{world.own_measure.pk}/aktorer/"))
     link = next(a for a in next(document.iter("main")).iter("a") if text(a).startswith("Saknas en aktör?"))
     assert (text(link), link.get("href")) == (

@@ -48,6 +48,7 @@ from tests.factories import (
     pdf_upload,
     progress_update,
 )
+from tests.helpers import signed_in
 from tests.parsed import find_all, labels, links, main, page, text
 
 pytestmark = pytest.mark.django_db
@@ -97,11 +98,6 @@ def draft(world):
         milestone=MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30)),
         member=WorkingGroupMember.objects.create(measure=measure, name="Eva", organisation="Polisen"),
     )
-
-
-def signed_in(client, world, role):
-    client.force_login(world.user(role))
-    return client
 
 
 def urls(draft) -> dict[str, str]:

@@ -20,9 +20,8 @@ def history_lines(response) -> list[str]:
 
 
 @pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("county_coordinator"))
-    return client
+def coordinator(client_as):
+    return client_as("county_coordinator")
 
 
 def test_history_names_the_actor_and_its_role(coordinator, world):
@@ -78,9 +77,9 @@ def test_a_removed_actor_and_a_changed_milestone_are_named(coordinator, world):
     assert any("Ändrade delmål: Utbildning genomförd" in line for line in lines), lines
 
 
-def test_progress_updates_are_in_the_measure_history(client, world):
+def test_progress_updates_are_in_the_measure_history(client_as, world):
     measure = world.own_measure
-    client.force_login(world.user("actor_contact"))
+    client = client_as("actor_contact")
     today = timezone.localdate()
     data = {
         "status": ProgressStatus.objects.get(county=None, code="on_track").pk,
@@ -95,7 +94,7 @@ def test_progress_updates_are_in_the_measure_history(client, world):
     assert "Veronica" in posted
 
 
-def test_every_part_of_an_agreement_and_a_pledge_is_named(client, world):
+def test_every_part_of_an_agreement_and_a_pledge_is_named(client_as, world):
     """Rows without a name or title (a problem, a commitment, a review) are named by their text or date."""
     from agreements.models import QualityReview
     from agreements.services import ensure_national_focus_areas
@@ -104,7 +103,7 @@ def test_every_part_of_an_agreement_and_a_pledge_is_named(client, world):
     ensure_national_focus_areas()
     agreement = AgreementFactory(municipality=world.own_municipality, title="Överenskommelse Lund")
     pledge = PledgeFactory(municipality=world.own_municipality, agreement=agreement, title="Löfte Lund")
-    client.force_login(world.user("municipal_officer"))
+    client = client_as("municipal_officer")
     problems = {
         "problems-TOTAL_FORMS": "1",
         "problems-INITIAL_FORMS": "0",

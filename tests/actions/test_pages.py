@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-import re
 
 import pytest
 from django.db import connection
@@ -18,18 +17,14 @@ from tests.factories import (
     national_statuses,
     progress_update,
 )
+from tests.helpers import page_source
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", response.content.decode())
-
-
 @pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("county_coordinator"))
-    return client
+def coordinator(client_as):
+    return client_as("county_coordinator")
 
 
 def test_coordinator_creates_a_plan_and_bad_periods_are_refused(coordinator, world):
@@ -50,7 +45,7 @@ def test_coordinator_creates_a_plan_and_bad_periods_are_refused(coordinator, wor
     plan = ActionPlan.objects.get(title__startswith="Tryggare")
     assert plan.county == world.own_county
     assert set(plan.adopting_actors.all()) == {world.police, world.own_actor}
-    assert "Handlingsplanen ”Tryggare Skåne 2026–2028” är skapad." in text(response)
+    assert "Handlingsplanen ”Tryggare Skåne 2026–2028” är skapad." in page_source(response)
 
 
 def test_a_foreign_actor_cannot_adopt_or_join_a_plan(coordinator, world):
@@ -102,7 +97,7 @@ def test_plan_page_lists_measures_with_lead_status_progress_and_flags(coordinato
     progress_update(world.own_measure, status_code="delayed", percent=40)
     world.own_measure.target_date = datetime.date(2020, 1, 1)
     world.own_measure.save()
-    page = text(coordinator.get(f"/handlingsplaner/{world.own_plan.pk}/"))
+    page = page_source(coordinator.get(f"/handlingsplaner/{world.own_plan.pk}/"))
     assert "Insats i Skåne" in page
     assert "Polisen" in page
     assert "Försenad" in page
@@ -209,9 +204,9 @@ def test_measure_page_lists_the_newest_updates_a_page_at_a_time(coordinator, wor
     assert "Rapport 00" in coordinator.get(url + "?page=99").content.decode()
 
 
-def test_actor_page_lists_measures_across_plans_the_user_may_see(client, world):
-    client.force_login(world.user("steering_group"))
-    page = text(client.get(f"/aktorer/{world.police.pk}/"))
+def test_actor_page_lists_measures_across_plans_the_user_may_see(client_as, world):
+    client = client_as("steering_group")
+    page = page_source(client.get(f"/aktorer/{world.police.pk}/"))
     assert "Insats i Skåne" in page
     assert "Insats i Stockholm" not in page
 
@@ -220,7 +215,7 @@ def test_a_county_adds_its_own_status_and_it_can_be_used(coordinator, world):
     response = coordinator.post(
         "/lan/12/statusar/", {"name": "Pausad", "code": "paused", "tone": "neutral", "position": "70"}, follow=True
     )
-    assert "Statusen ”Pausad” är tillagd." in text(response)
+    assert "Statusen ”Pausad” är tillagd." in page_source(response)
     duplicate = coordinator.post("/lan/12/statusar/", {"name": "Klar igen", "code": "done", "tone": "good"})
     assert "Det finns redan en status med den koden." in duplicate.content.decode()
     form_page = coordinator.get(f"/insatser/{world.own_measure.pk}/lagesrapport/")
@@ -240,10 +235,10 @@ def test_support_activity_reaches_municipality_and_county_pages(coordinator, wor
         "measure": world.own_measure.pk,
     }
     assert coordinator.post("/lan/12/stodinsatser/ny/", data).status_code == 302
-    assert "Utbildning i EST" in text(coordinator.get("/kommuner/1281/"))
-    assert "Utbildning i EST" not in text(coordinator.get("/kommuner/1293/"))
+    assert "Utbildning i EST" in page_source(coordinator.get("/kommuner/1281/"))
+    assert "Utbildning i EST" not in page_source(coordinator.get("/kommuner/1293/"))
     county = coordinator.get("/lan/12/")
-    assert "Utbildning i EST" in text(county)
+    assert "Utbildning i EST" in page_source(county)
     lund = next(r for r in county.context["overview"].rows if r.municipality.code == "1281")
     assert lund.support_activities == 1
 
@@ -269,7 +264,7 @@ def test_indicator_values_are_charted_with_the_target(coordinator, world):
         "values-1-value": "19",
     }
     assert coordinator.post(f"/indikatorer/{indicator.pk}/", data).status_code == 302
-    page = text(coordinator.get(f"/insatser/{world.own_measure.pk}/"))
+    page = page_source(coordinator.get(f"/insatser/{world.own_measure.pk}/"))
     assert "Personer som fått stöd" in page
     assert "Mål" in page
     assert "2026-06-30: 19" in page

@@ -32,8 +32,8 @@ def test_national_actors_are_read_by_all_and_changed_by_none(client, world, row)
     assert type(world.police).objects.get(pk=world.police.pk).name == "Polisen"
 
 
-def test_a_coordinator_cannot_add_or_change_a_foreign_countys_actor(client, world):
-    client.force_login(world.user("county_coordinator"))
+def test_a_coordinator_cannot_add_or_change_a_foreign_countys_actor(client_as, world):
+    client = client_as("county_coordinator")
     data = {"name": "Länsstyrelsen Stockholm", "kind": "county_board"}
     assert client.post(f"/lan/{world.foreign_county.code}/aktorer/ny/", data).status_code == 404
     assert client.post(f"/aktorer/{world.foreign_actor.pk}/redigera/", data).status_code == 404
@@ -44,19 +44,19 @@ def test_every_url_has_a_row():
     assert uncovered("actions", ROWS) == set()
 
 
-def test_only_participants_report_progress(client, world):
+def test_only_participants_report_progress(client_as, world):
     from tests.factories import MeasureFactory
 
     other = MeasureFactory(plan=world.own_plan, number=2)  # neither the Police nor Lund takes part
     for role in ("actor_contact", "municipal_officer"):
-        client.force_login(world.user(role))
+        client = client_as(role)
         assert client.get(f"/insatser/{other.pk}/").status_code == 200
         assert client.get(f"/insatser/{other.pk}/lagesrapport/").status_code == 403
         assert client.post(f"/insatser/{other.pk}/lagesrapport/", {}).status_code == 403
     assert not other.updates.exists()
 
 
-def test_readers_cannot_add_statuses(client, world):
-    client.force_login(world.user("steering_group"))
+def test_readers_cannot_add_statuses(client_as):
+    client = client_as("steering_group")
     response = client.post("/lan/12/statusar/", {"name": "Pausad", "code": "paused", "tone": "neutral"})
     assert response.status_code == 403

@@ -116,9 +116,9 @@ def test_summary_counts_statuses_overdue_and_stale(db):
     }
 
 
-def test_an_update_on_a_cancelled_measure_is_refused_and_nothing_is_saved(client, world):
+def test_an_update_on_a_cancelled_measure_is_refused_and_nothing_is_saved(client_as, world):
     progress_update(world.own_measure, status_code="cancelled")
-    client.force_login(world.user("actor_contact"))
+    client = client_as("actor_contact")
     statuses = national_statuses()
     response = client.post(
         f"/insatser/{world.own_measure.pk}/lagesrapport/",
@@ -137,8 +137,8 @@ def test_an_update_on_a_cancelled_measure_is_refused_and_nothing_is_saved(client
         ("fem", "Fyll i ett heltal."),
     ],
 )
-def test_percent_outside_0_to_100_is_refused_next_to_the_field(client, world, percent, message):
-    client.force_login(world.user("actor_contact"))
+def test_percent_outside_0_to_100_is_refused_next_to_the_field(client_as, world, percent, message):
+    client = client_as("actor_contact")
     statuses = national_statuses()
     response = client.post(
         f"/insatser/{world.own_measure.pk}/lagesrapport/",
@@ -150,8 +150,8 @@ def test_percent_outside_0_to_100_is_refused_next_to_the_field(client, world, pe
     assert error == message
 
 
-def test_an_actor_contact_posts_an_update_and_it_becomes_the_current_state(client, world):
-    client.force_login(world.user("actor_contact"))
+def test_an_actor_contact_posts_an_update_and_it_becomes_the_current_state(client_as, world):
+    client = client_as("actor_contact")
     statuses = national_statuses()
     response = client.post(
         f"/insatser/{world.own_measure.pk}/lagesrapport/",
@@ -165,10 +165,10 @@ def test_an_actor_contact_posts_an_update_and_it_becomes_the_current_state(clien
     assert measure.latest_update.author_name.startswith("Veronica")
 
 
-def test_posting_progress_does_not_bump_the_measure_version(client, world):
+def test_posting_progress_does_not_bump_the_measure_version(client_as, world):
     version = world.own_measure.version
     progress_update(world.own_measure)
-    client.force_login(world.user("actor_contact"))
+    client = client_as("actor_contact")
     client.post(
         f"/insatser/{world.own_measure.pk}/lagesrapport/",
         {"status": national_statuses()["on_track"].pk, "percent": 10, "done_text": "x", "date": "2026-11-01"},
@@ -177,8 +177,8 @@ def test_posting_progress_does_not_bump_the_measure_version(client, world):
     assert world.own_measure.version == version
 
 
-def test_a_milestone_is_marked_done_but_not_in_the_future(client, world):
-    client.force_login(world.user("municipal_officer"))
+def test_a_milestone_is_marked_done_but_not_in_the_future(client_as, world):
+    client = client_as("municipal_officer")
     url = f"/delmal/{world.own_milestone.pk}/klart/"
     response = client.post(url, {"done_on": "2999-01-01"})
     assert "inte vara klart i framtiden" in response.content.decode()

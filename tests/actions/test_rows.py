@@ -44,9 +44,8 @@ def selected(form, name: str) -> str | None:
 
 
 @pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("county_coordinator"))
-    return client
+def coordinator(client_as):
+    return client_as("county_coordinator")
 
 
 def test_a_coordinator_adds_three_actors_in_one_save_without_javascript(coordinator, world):
@@ -167,7 +166,7 @@ FORMSETS = [
 
 
 @pytest.mark.parametrize(("name", "target", "role", "prefix"), FORMSETS, ids=[f[0] for f in FORMSETS])
-def test_every_formset_shows_one_empty_row_and_adds_more(client, world, everything, name, target, role, prefix):
+def test_every_formset_shows_one_empty_row_and_adds_more(client_as, world, everything, name, target, role, prefix):
     kwargs = {
         "measure": lambda: {"pk": world.own_measure.pk},
         "indicator": lambda: {"pk": world.own_measure.indicators.get().pk},
@@ -175,7 +174,7 @@ def test_every_formset_shows_one_empty_row_and_adds_more(client, world, everythi
         "agreement": lambda: {"pk": everything["agreement"].pk},
         "pledge": lambda: {"pk": everything["pledge"].pk},
     }[target]()
-    client.force_login(world.user(role))
+    client = client_as(role)
     url = reverse(name, kwargs=kwargs)
     form = main_form(parse(client.get(url)))
     legends = [" ".join("".join(row.find("legend").itertext()).split()) for row in rows(form, prefix)]

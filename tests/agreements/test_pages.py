@@ -10,24 +10,19 @@ from django.utils import timezone
 
 from agreements.models import CitizenPledge, CooperationAgreement, FollowUp, PledgeCommitment, QualityReview
 from tests.factories import REVIEW_SCORES, AgreementFactory, CommitmentFactory, MunicipalityFactory, PledgeFactory
+from tests.helpers import page_source
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", response.content.decode())
+@pytest.fixture
+def officer(client_as):
+    return client_as("municipal_officer")
 
 
 @pytest.fixture
-def officer(client, world):
-    client.force_login(world.user("municipal_officer"))
-    return client
-
-
-@pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("county_coordinator"))
-    return client
+def coordinator(client_as):
+    return client_as("county_coordinator")
 
 
 AGREEMENT = {
@@ -52,7 +47,7 @@ def test_officer_records_an_agreement_and_a_reversed_period_is_refused(officer, 
     agreement = CooperationAgreement.objects.get(start_year=2028)
     assert agreement.municipality == world.own_municipality
     assert agreement.focus_areas.count() == 5
-    page = text(response)
+    page = page_source(response)
     assert "Trygghetsskapande åtgärder på offentliga platser" in page
     assert "Brott mot äldre personer" in page
 
@@ -74,7 +69,7 @@ def test_problem_cause_goal_chain_and_deliverables(officer, world):
         "deliverables-0-due_date": "2024-12-31",
     }
     assert officer.post(f"/overenskommelser/{agreement.pk}/leveranser/", data).status_code == 302
-    page = text(officer.get(f"/overenskommelser/{agreement.pk}/"))
+    page = page_source(officer.get(f"/overenskommelser/{agreement.pk}/"))
     assert "Nya bedrägeriupplägg via telefon." in page
     assert "Åtgärdsplan till kommunstyrelsen" in page
 
@@ -126,7 +121,7 @@ def test_a_pledge_is_drafted_given_commitments_and_then_published(officer, world
     pledge.refresh_from_db()
     assert pledge.status == "published"
     assert pledge.published_on == timezone.localdate()
-    printable = text(officer.get(f"/medborgarloften/{pledge.pk}/utskrift/"))
+    printable = page_source(officer.get(f"/medborgarloften/{pledge.pk}/utskrift/"))
     assert "Skånetrafiken" in printable
     assert "Trygghetsvandringar varje månad." in printable
 
@@ -135,7 +130,7 @@ def test_a_follow_up_answers_each_commitment_and_updates_its_status(officer, wor
     pledge = world.own_pledge
     second = CommitmentFactory(pledge=pledge, commitment="Belysning vid stationen")
     first = pledge.commitments.exclude(pk=second.pk).get()
-    form = text(officer.get(f"/medborgarloften/{pledge.pk}/uppfoljning/"))
+    form = page_source(officer.get(f"/medborgarloften/{pledge.pk}/uppfoljning/"))
     assert "Punkt 1 av 2" in form
     assert "Belysning vid stationen" in form
     data = {
@@ -152,7 +147,7 @@ def test_a_follow_up_answers_each_commitment_and_updates_its_status(officer, wor
     assert {i.commitment_id: i.status for i in follow_up.items.all()} == {first.pk: "ongoing", second.pk: "done"}
     second.refresh_from_db()
     assert second.status == "done"
-    assert "Klart i oktober." in text(officer.get(f"/medborgarloften/{pledge.pk}/"))
+    assert "Klart i oktober." in page_source(officer.get(f"/medborgarloften/{pledge.pk}/"))
 
 
 def test_a_follow_up_of_a_draft_pledge_is_refused_and_nothing_saved(officer, world):
@@ -176,12 +171,12 @@ def test_a_review_score_out_of_range_is_refused(coordinator, world, score, messa
     assert QualityReview.objects.filter(pledge=world.own_pledge).count() == 1
 
 
-def test_the_coordinator_reviews_and_the_municipality_reads_it(client, world):
-    client.force_login(world.user("county_coordinator"))
+def test_the_coordinator_reviews_and_the_municipality_reads_it(client_as, world):
+    client = client_as("county_coordinator")
     data = {**dict.fromkeys(REVIEW_SCORES, "3"), "date": "2026-11-01", "comments": "Tydlig orsaksanalys."}
     assert client.post(f"/medborgarloften/{world.own_pledge.pk}/granskning/", data).status_code == 302
-    client.force_login(world.user("municipal_officer"))
-    page = text(client.get(f"/medborgarloften/{world.own_pledge.pk}/"))
+    client = client_as("municipal_officer")
+    page = page_source(client.get(f"/medborgarloften/{world.own_pledge.pk}/"))
     assert "24 av 24 poäng (100\xa0%)" in page  # a percentage as everywhere: no-break space
     assert "Tydlig orsaksanalys." in page
     assert client.post(f"/medborgarloften/{world.own_pledge.pk}/granskning/", data).status_code == 403
@@ -207,7 +202,7 @@ def test_county_view_shows_agreements_pledges_follow_ups_scores_and_trend(coordi
     assert [p.title for p in lund.current_pledges] == ["Löfte Lund", "Utkast Lund"]
     assert [p.title for p in lund.follow_up_missing] == ["Löfte Lund 2025"]
     assert lund.review_trend == [58, 67]
-    page = text(response)
+    page = page_source(response)
     assert "1 saknas" in page
     filtered = coordinator.get("/lan/12/overenskommelser/?state=no_agreement")
     assert [r.municipality.code for r in filtered.context["rows"]] == ["1293"]
@@ -328,7 +323,7 @@ def test_list_pages_are_paginated(coordinator, world):
     assert len(coordinator.get("/lan/12/medborgarloften/?page=2").context["page"].object_list) == 7
 
 
-def test_a_draft_agreements_deadlines_are_its_owners_only(client, world):
+def test_a_draft_agreements_deadlines_are_its_owners_only(client_as, world):
     from agreements.models import Deliverable
     from agreements.services import county_agreements
     from core.roles import Role
@@ -349,7 +344,7 @@ def test_a_draft_agreements_deadlines_are_its_owners_only(client, world):
         assert "Öppen leverans" in deadline_titles(world.user(role)), role
     assert "Hemlig leverans" not in deadline_titles(None)  # the steering group's PDF report
 
-    client.force_login(world.user(Role.STEERING_GROUP))
+    client = client_as(Role.STEERING_GROUP)
     page = client.get(f"/kommuner/{world.own_municipality.code}/overenskommelser/").content.decode()
     assert "Öppen leverans" in page
     assert "Hemlig leverans" not in page

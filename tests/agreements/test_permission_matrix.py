@@ -40,8 +40,8 @@ def test_every_url_has_a_row():
         ("actor_contact", 404),
     ],
 )
-def test_drafts_are_seen_only_by_their_municipality_and_the_county(client, world, role, status):
-    client.force_login(world.user(role))
+def test_drafts_are_seen_only_by_their_municipality_and_the_county(client_as, world, role, status):
+    client = client_as(role)
     assert client.get(f"/medborgarloften/{world.own_draft.pk}/").status_code == status
     listed = client.get("/lan/12/overenskommelser/").content.decode()
     assert ("Utkast Lund" in listed) is (status == 200)
@@ -68,13 +68,13 @@ def test_an_officer_of_another_municipality_gets_404_for_every_draft_url(client,
     assert client.post(url, {}).status_code in {404, 405}
 
 
-def test_a_draft_has_no_public_print_version(client, world):
-    client.force_login(world.user("municipal_officer"))
+def test_a_draft_has_no_public_print_version(client_as, world):
+    client = client_as("municipal_officer")
     assert client.get(f"/medborgarloften/{world.own_draft.pk}/utskrift/").status_code == 403
 
 
-def test_only_the_reviewed_municipality_and_the_county_read_reviews(client, world):
+def test_only_the_reviewed_municipality_and_the_county_read_reviews(client_as, world):
     for role, sees in (("municipal_officer", True), ("steering_group", True), ("actor_contact", False)):
-        client.force_login(world.user(role))
+        client = client_as(role)
         page = client.get(f"/medborgarloften/{world.own_pledge.pk}/").content.decode()
         assert ("16 av 24 poäng" in page) is sees, role

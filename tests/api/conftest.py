@@ -22,7 +22,3 @@ def token_for():
         return issue_token(user, name)
 
     return make
-
-
-def auth(key: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {key}"}

@@ -4,7 +4,6 @@ import pytest
 from django.test import override_settings
 
 from portal.api.authentication import revoke_token
-from tests.api.conftest import auth
 from tests.factories import (
     ActionPlanFactory,
     AgreementFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     PledgeFactory,
     progress_update,
 )
+from tests.helpers import token_auth
 from tests.parsed import elements, parse
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +82,12 @@ def test_token_sees_exactly_what_its_user_sees(client, world, municipal_officer,
     _token, key = token_for(municipal_officer)
 
     assert ids(client.get("/api/pledges/")) == {published.pk, foreign.pk}
-    assert ids(client.get("/api/pledges/", **auth(key))) == {published.pk, draft.pk}
+    assert ids(client.get("/api/pledges/", **token_auth(key))) == {published.pk, draft.pk}
     assert client.get(f"/api/pledges/{draft.pk}/").status_code == 404
-    assert client.get(f"/api/pledges/{draft.pk}/", **auth(key)).status_code == 200
-    assert client.get(f"/api/pledges/{neighbours_draft.pk}/", **auth(key)).status_code == 404
-    assert client.get(f"/api/pledges/{foreign.pk}/", **auth(key)).status_code == 404
-    codes = [c["code"] for c in client.get("/api/counties/", **auth(key)).json()["results"]]
+    assert client.get(f"/api/pledges/{draft.pk}/", **token_auth(key)).status_code == 200
+    assert client.get(f"/api/pledges/{neighbours_draft.pk}/", **token_auth(key)).status_code == 404
+    assert client.get(f"/api/pledges/{foreign.pk}/", **token_auth(key)).status_code == 404
+    codes = [c["code"] for c in client.get("/api/counties/", **token_auth(key)).json()["results"]]
     assert codes == ["12"]
 
 
@@ -97,22 +97,22 @@ def test_national_admin_token_sees_everything(client, world, national_admin, tok
         PledgeFactory(municipality=world.foreign_municipality, status="draft").pk,
     }
     _token, key = token_for(national_admin)
-    assert ids(client.get("/api/pledges/", **auth(key))) == drafts
+    assert ids(client.get("/api/pledges/", **token_auth(key))) == drafts
 
 
 def test_revoked_or_unknown_token_is_401(client, world, municipal_officer, token_for):
     token, key = token_for(municipal_officer)
-    assert client.get("/api/counties/", **auth(key)).status_code == 200
+    assert client.get("/api/counties/", **token_auth(key)).status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
     revoke_token(token)
 
-    response = client.get("/api/counties/", **auth(key))
+    response = client.get("/api/counties/", **token_auth(key))
 
     assert response.status_code == 401
     assert response.json() == {"error": "Invalid or revoked token.", "field": None}
     assert response["WWW-Authenticate"] == "Token"
-    assert client.get("/api/counties/", **auth("nonsense")).status_code == 401
+    assert client.get("/api/counties/", **token_auth("nonsense")).status_code == 401
 
 
 def test_pagination(client, world):
@@ -202,8 +202,8 @@ def test_throttle_per_token_and_anonymous(client, settings, world, token_for):
     _token, key = token_for(world.user("municipal_officer"))
     _other, other_key = token_for(world.user("county_coordinator"))
 
-    assert [client.get("/api/counties/", **auth(key)).status_code for _ in range(3)] == [200, 200, 429]
-    assert client.get("/api/counties/", **auth(other_key)).status_code == 200
+    assert [client.get("/api/counties/", **token_auth(key)).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/api/counties/", **token_auth(other_key)).status_code == 200
     assert [client.get("/api/counties/").status_code for _ in range(4)] == [200, 200, 200, 429]
     limited = client.get("/api/counties/")
     assert limited.json()["error"]
@@ -237,14 +237,14 @@ def test_token_page_creates_shows_once_and_revokes(client, world, municipal_offi
     assert key not in client.get("/api/nycklar/").content.decode()
     token = municipal_officer.api_tokens.get()
     assert token.key_hash != key
-    assert client.get("/api/counties/", **auth(key)).status_code == 200
+    assert client.get("/api/counties/", **token_auth(key)).status_code == 200
 
     response = client.post(f"/api/nycklar/{token.pk}/aterkalla/")
 
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert client.get("/api/counties/", **auth(key)).status_code == 401
+    assert client.get("/api/counties/", **token_auth(key)).status_code == 401
 
 
 def test_token_page_revokes_only_own_tokens(client, world, municipal_officer, county_coordinator, token_for):

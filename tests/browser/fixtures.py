@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.helpers import html_errors
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,42 +30,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-def html_errors(documents: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """The W3C Nu HTML Checker's errors in each ``(url, html)`` document, by URL (only URLs with errors).
-
-    One Java process validates them all: starting the JVM costs a second, a page a few milliseconds.
-    """
-    java = os.environ.get("JAVA") or shutil.which("java")
-    if not java:
-        pytest.fail("Java is missing: `make test` installs default-jre-headless for the Nu HTML Checker, or set JAVA.")
-    if not VNU_JAR.exists():
-        pytest.fail(f"The Nu HTML Checker is missing at {VNU_JAR}: `make setup` installs it (npm vnu-jar).")
-    if not documents:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
-        urls = {}
-        for number, (url, html) in enumerate(documents):
-            path = Path(folder) / f"page-{number}.html"
-            path.write_text(html, encoding="utf-8")
-            urls[path.name] = url
-        command = [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only", *sorted(urls)]
-        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
-    try:
-        messages = json.loads(result.stdout)["messages"]
-    except (ValueError, KeyError):
-        pytest.fail(f"The Nu HTML Checker did not answer (exit {result.returncode}): {result.stderr[-2000:]}")
-    errors: dict[str, list[str]] = {}
-    for message in messages:
-        if message.get("type") == "info":
-            continue
-        url = urls.get(Path(message.get("url", "")).name, message.get("url", "?"))
-        where = f"line {message['lastLine']}: " if "lastLine" in message else ""
-        extract = f" [{message['extract'].strip()[:160]}]" if message.get("extract") else ""
-        errors.setdefault(url, []).append(f"{where}{message.get('message', '')}{extract}")
-    return errors
 
 
 class A11yTracker:
@@ -136,12 +99,3 @@ def page(browser, live_server, a11y):
     assert not invalid, "The Nu HTML Checker found errors:\n" + "\n".join(
         f"{url}:\n  " + "\n  ".join(messages) for url, messages in invalid.items()
     )
-
-
-def sign_in(page, a11y, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    a11y.check(page)
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state("load")

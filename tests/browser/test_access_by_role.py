@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from municipalities.models import ComplianceDocument
-from tests.browser.fixtures import sign_in
 from tests.factories import MINIMAL_PDF, PASSWORD, ActionPlanFactory, MeasureFactory
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

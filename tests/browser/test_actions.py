@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import ActionPlan, Measure, ProgressUpdate
-from tests.browser.fixtures import sign_in
 from tests.factories import PASSWORD, MeasureActorFactory, MeasureFactory, national_statuses
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

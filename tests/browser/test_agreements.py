@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from agreements.models import CitizenPledge, CooperationAgreement, FollowUp, QualityReview
 from agreements.services import ensure_national_focus_areas
-from tests.browser.fixtures import sign_in
 from tests.factories import PASSWORD
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import sign_in
 from tests.factories import PASSWORD
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

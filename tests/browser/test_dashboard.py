@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from agreements.models import Deliverable
-from tests.browser.fixtures import sign_in
 from tests.factories import (
     PASSWORD,
     ActionPlanFactory,
@@ -20,6 +19,8 @@ from tests.factories import (
     national_statuses,
     progress_update,
 )
+from tests.helpers import sign_in
+from tests.worlds import PlanWorld, grown
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,8 +53,7 @@ def scenario(world):
     foreign_plan = ActionPlanFactory(county=world.foreign_county, title="Stockholm tillsammans")
     foreign = MeasureFactory(plan=foreign_plan, number=1, title="Insats i Stockholm")
     MeasureActorFactory(measure=foreign, actor=world.police, role="lead")
-    world.plan = plan
-    return world
+    return grown(PlanWorld, world, plan=plan)
 
 
 def test_coordinator_lands_on_the_county_dashboard_and_follows_a_number(page, a11y, scenario):

@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from agreements.models import Deliverable
 from core.roles import Role
-from tests.browser.fixtures import sign_in
 from tests.factories import (
     PASSWORD,
     ActionPlanFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     national_statuses,
     progress_update,
 )
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from municipalities.models import ComplianceDocument, KeyFigure
-from tests.browser.fixtures import sign_in
 from tests.factories import MINIMAL_PDF, PASSWORD, ComplianceItemFactory, KeyFigureFactory
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

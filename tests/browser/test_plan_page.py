@@ -5,8 +5,8 @@ first screen, the long description after them, its whole text opened from the ke
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import sign_in
 from tests.factories import PASSWORD, ActionPlanFactory, MeasureActorFactory, MeasureFactory, progress_update
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

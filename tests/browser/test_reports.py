@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.fixtures import sign_in
 from tests.factories import PASSWORD, ActionPlanFactory, MeasureActorFactory, MeasureFactory, progress_update
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

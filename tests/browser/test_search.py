@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import sign_in
 from tests.factories import PASSWORD, ActionPlanFactory, MeasureFactory, PledgeFactory
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -45,9 +45,8 @@ def compliance_section(client, code: str = "1281"):
 
 
 @pytest.fixture
-def officer(client, world):
-    client.force_login(world.user("municipal_officer"))
-    return client
+def officer(client_as):
+    return client_as("municipal_officer")
 
 
 def test_the_upload_form_asks_who_may_open_the_document_and_keeps_it_to_the_municipality_by_default(officer):
@@ -62,12 +61,12 @@ def test_the_upload_form_asks_who_may_open_the_document_and_keeps_it_to_the_muni
 
 @pytest.mark.parametrize("choice", [{"document_visibility": "municipality"}, {}], ids=["chosen", "not_chosen"])
 def test_a_document_kept_to_the_municipality_is_neither_listed_nor_opened_by_the_rest_of_the_county(
-    client, officer, world, choice
+    client_as, officer, choice
 ):
     document = upload(officer, "Lägesbild med personuppgifter.pdf", **choice)
     assert document.visibility == DocumentVisibility.MUNICIPALITY
     for role in KEEPERS + REST_OF_COUNTY:
-        client.force_login(world.user(role))
+        client = client_as(role)
         section = compliance_section(client)
         shown = links(section)
         download = client.get(document.get_absolute_url())
@@ -81,11 +80,11 @@ def test_a_document_kept_to_the_municipality_is_neither_listed_nor_opened_by_the
             assert download.status_code == 404, role
 
 
-def test_a_document_shared_with_the_county_is_listed_and_opened_by_everyone_signed_in_there(client, officer, world):
+def test_a_document_shared_with_the_county_is_listed_and_opened_by_everyone_signed_in_there(client_as, officer):
     document = upload(officer, "Lägesbild för länet.pdf", document_visibility="county")
     assert document.visibility == DocumentVisibility.COUNTY
     for role in KEEPERS + REST_OF_COUNTY:
-        client.force_login(world.user(role))
+        client = client_as(role)
         section = compliance_section(client)
         assert links(section).get(document.get_absolute_url()) == "Lägesbild för länet.pdf", role
         assert "(bara kommunen och länets samordnare)" not in text(section), role

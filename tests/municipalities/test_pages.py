@@ -1,7 +1,6 @@
 """The county overview, the municipality page and their edit forms, as each role uses them."""
 
 import datetime
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,25 +18,19 @@ from tests.factories import (
     MunicipalityFactory,
     compliance_document,
 )
+from tests.helpers import page_source
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
-    """The page with runs of ASCII white space folded (non-breaking spaces are kept)."""
-    return re.sub(r"[ \t\r\n]+", " ", response.content.decode())
+@pytest.fixture
+def coordinator_client(client_as):
+    return client_as(Role.COUNTY_COORDINATOR)
 
 
 @pytest.fixture
-def coordinator_client(client, world):
-    client.force_login(world.user(Role.COUNTY_COORDINATOR))
-    return client
-
-
-@pytest.fixture
-def officer_client(client, world):
-    client.force_login(world.user(Role.MUNICIPAL_OFFICER))
-    return client
+def officer_client(client_as):
+    return client_as(Role.MUNICIPAL_OFFICER)
 
 
 # --- County overview --------------------------------------------------------------------------
@@ -47,7 +40,7 @@ def test_county_overview_lists_figures_states_and_coordinators(coordinator_clien
     KeyFigureFactory(municipality=world.own_municipality, year=2024, population=128000, reported_crimes=14870)
     ComplianceItemFactory(municipality=world.own_municipality, obligation="situation_analysis", status="in_place")
     CoordinatorFactory(municipality=world.own_municipality, name="Sara Lindberg")
-    page = text(coordinator_client.get("/lan/12/"))
+    page = page_source(coordinator_client.get("/lan/12/"))
     assert "128\xa0000" in page
     assert "11\xa0617" in page  # 14 870 per 128 000 inhabitants, per 100 000
     assert "Sara Lindberg" in page
@@ -80,7 +73,7 @@ def test_filter_by_state_and_sort_by_rate(coordinator_client, world):
     assert [r.municipality.name for r in by_rate.context["overview"].rows] == ["Hässleholm", "Lund"]
     by_name = coordinator_client.get("/lan/12/?q=häss")
     assert [r.municipality.name for r in by_name.context["overview"].rows] == ["Hässleholm"]
-    empty = text(coordinator_client.get("/lan/12/?q=finnsinte"))
+    empty = page_source(coordinator_client.get("/lan/12/?q=finnsinte"))
     assert "Ingen kommun matchar filtren." in empty
 
 
@@ -115,7 +108,7 @@ def test_municipality_page_shows_profile_council_figures_chart_and_compliance(co
     KeyFigureFactory(municipality=world.neighbour_municipality, year=2024, population=53000, reported_crimes=16000)
     document = compliance_document(ComplianceItemFactory(municipality=lund), name="Lägesbild Lund 2024.pdf")
     response = coordinator_client.get("/kommuner/1281/")
-    page = text(response)
+    page = page_source(response)
     assert "Lokalpolisområde Lund" in page
     assert "Räddningstjänsten Syd" in page
     assert 'class="chart chart-line"' in page
@@ -127,15 +120,15 @@ def test_municipality_page_shows_profile_council_figures_chart_and_compliance(co
 
 
 def test_empty_municipality_page_says_what_is_missing(officer_client, world):
-    page = text(officer_client.get("/kommuner/1281/"))
+    page = page_source(officer_client.get("/kommuner/1281/"))
     assert "Inga nyckeltal är registrerade ännu." in page
     assert "Inga ledamöter är registrerade ännu." in page
     assert "Lägg till nyckeltal" in page
 
 
-def test_readers_see_no_edit_links(client, world):
-    client.force_login(world.user(Role.STEERING_GROUP))
-    page = text(client.get("/kommuner/1281/"))
+def test_readers_see_no_edit_links(client_as):
+    client = client_as(Role.STEERING_GROUP)
+    page = page_source(client.get("/kommuner/1281/"))
     assert "Redigera" not in page
 
 
@@ -191,7 +184,7 @@ def test_officer_edits_profile_and_history_says_who_and_what(officer_client, wor
         },
         follow=True,
     )
-    page = text(response)
+    page = page_source(response)
     assert "Profilen för Lund är sparad." in page
     assert "Annica" in page  # who, in the change history
     assert "Lokalpolisområde: – → Lokalpolisområde Lund" in page
@@ -269,7 +262,7 @@ def test_compliance_item_with_a_document_is_saved_and_downloadable(officer_clien
         "document": upload,
     }
     response = officer_client.post("/kommuner/1281/efterlevnad/situation_analysis/", data, follow=True)
-    assert "Lägesbild är sparad." in text(response)
+    assert "Lägesbild är sparad." in page_source(response)
     document = ComplianceDocument.objects.get()
     assert document.item.covers_analysis
     assert document.file.name.startswith("documents/municipalities/")
@@ -310,7 +303,7 @@ def test_deleting_a_document_asks_first_then_removes_row_and_file(
     document = compliance_document(ComplianceItemFactory(municipality=world.own_municipality))
     storage, name = document.file.storage, document.file.name
     confirm = officer_client.get(f"/dokument/efterlevnad/{document.pk}/ta-bort/")
-    assert "Det går inte att ångra." in text(confirm)
+    assert "Det går inte att ångra." in page_source(confirm)
     assert ComplianceDocument.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         officer_client.post(f"/dokument/efterlevnad/{document.pk}/ta-bort/")

@@ -38,21 +38,21 @@ def test_every_url_has_a_row():
         "/kommuner/1293/efterlevnad/follow_up/",
     ],
 )
-def test_an_officer_reads_but_cannot_change_a_neighbouring_municipality(client, world, url):
-    client.force_login(world.user("municipal_officer"))
+def test_an_officer_reads_but_cannot_change_a_neighbouring_municipality(client_as, url):
+    client = client_as("municipal_officer")
     assert client.get("/kommuner/1293/").status_code == 200
     assert client.get(url).status_code == 403
     assert client.post(url, {}).status_code == 403
 
 
-def test_posting_to_a_foreign_municipality_is_404_and_changes_nothing(client, world):
-    client.force_login(world.user("county_coordinator"))
+def test_posting_to_a_foreign_municipality_is_404_and_changes_nothing(client_as, world):
+    client = client_as("county_coordinator")
     response = client.post("/kommuner/0184/profil/", {"police_area": "Kapad"})
     assert response.status_code == 404
     world.foreign_municipality.refresh_from_db()
     assert world.foreign_municipality.police_area == ""
 
 
-def test_unknown_obligation_is_404(client, world):
-    client.force_login(world.user("county_coordinator"))
+def test_unknown_obligation_is_404(client_as):
+    client = client_as("county_coordinator")
     assert client.get("/kommuner/1281/efterlevnad/okand/").status_code == 404

@@ -157,12 +157,12 @@ def _pdf_text(report) -> str:
 
 
 @pytest.mark.django_db
-def test_the_dashboard_the_plan_page_and_the_report_write_the_same_plan_progress(client, world):
+def test_the_dashboard_the_plan_page_and_the_report_write_the_same_plan_progress(client_as, world):
     national_statuses()
     plan = ActionPlanFactory(county=world.own_county, title="Skåne tillsammans mot brott")
     progress_update(MeasureFactory(plan=plan, number=1), percent=35)
     MeasureFactory(plan=plan, number=2)  # no update yet: 0 %, so the weighted mean is 17.5
-    client.force_login(world.user(Role.COUNTY_COORDINATOR))
+    client = client_as(Role.COUNTY_COORDINATOR)
 
     dashboard = parse(client.get("/").content)
     (link,) = [e for e in dashboard.iter() if e.get("data-testid") == "coordinator-12-progress"]
@@ -185,11 +185,11 @@ def test_the_dashboard_the_plan_page_and_the_report_write_the_same_plan_progress
 
 
 @pytest.mark.django_db
-def test_the_measure_page_writes_an_indicators_figures_in_its_unit_and_precision_as_its_chart(client, world):
+def test_the_measure_page_writes_an_indicators_figures_in_its_unit_and_precision_as_its_chart(client_as, world):
     measure = MeasureFactory(plan=ActionPlanFactory(county=world.own_county), number=1)
     item = measure.indicators.create(name="Andel otrygga", unit="%", baseline=Decimal("31.40"), target=25)
     item.values.create(date=datetime.date(2026, 6, 30), value=Decimal("28.00"))
-    client.force_login(world.user(Role.COUNTY_COORDINATOR))
+    client = client_as(Role.COUNTY_COORDINATOR)
     page = parse(client.get(measure.get_absolute_url()).content)
     (block,) = [
         e
@@ -203,13 +203,13 @@ def test_the_measure_page_writes_an_indicators_figures_in_its_unit_and_precision
 
 
 @pytest.mark.django_db
-def test_plan_progress_is_rounded_once_where_it_is_written(client, world):
+def test_plan_progress_is_rounded_once_where_it_is_written(client_as, world):
     """17,45 is 17 %: rounding it to 17,5 first and then to a whole per cent would say 18 %."""
     national_statuses()
     plan = ActionPlanFactory(county=world.own_county)
     progress_update(MeasureFactory(plan=plan, number=1, weight=Decimal(1)), percent=12)
     progress_update(MeasureFactory(plan=plan, number=2, weight=Decimal(10)), percent=18)  # (12 + 180) / 11
-    client.force_login(world.user(Role.COUNTY_COORDINATOR))
+    client = client_as(Role.COUNTY_COORDINATOR)
     dashboard = parse(client.get("/").content)
     (link,) = [e for e in dashboard.iter() if e.get("data-testid") == "coordinator-12-progress"]
     assert text(link) == "17 %"

@@ -249,8 +249,8 @@ def test_municipality_report_contains_profile_figures_and_pledges(world):
 # --- Pages -------------------------------------------------------------------------------------
 
 
-def test_a_coordinator_requests_a_county_report_and_it_is_queued(client, world, django_capture_on_commit_callbacks):
-    client.force_login(world.user("county_coordinator"))
+def test_a_coordinator_requests_a_county_report_and_it_is_queued(client_as, world, django_capture_on_commit_callbacks):
+    client = client_as("county_coordinator")
     page = client.get("/lan/12/rapporter/")
     assert "Producera en ny rapport" in page.content.decode()
     sent = []
@@ -269,17 +269,17 @@ def test_a_coordinator_requests_a_county_report_and_it_is_queued(client, world, 
     assert tasks.build_report.name == "portal.tasks.build_report"
 
 
-def test_a_reversed_period_is_refused(client, world):
-    client.force_login(world.user("county_coordinator"))
+def test_a_reversed_period_is_refused(client_as):
+    client = client_as("county_coordinator")
     response = client.post("/lan/12/rapporter/", {"period_start": "2026-09-30", "period_end": "2026-07-01"})
     assert "Perioden kan inte sluta innan den börjar." in response.content.decode()
     assert not Report.objects.exists()
 
 
-def test_a_finished_report_is_downloaded_and_polling_stops(client, world, plan):
+def test_a_finished_report_is_downloaded_and_polling_stops(client_as, world, plan):
     report = county_report(world)
     services.build_report(report.pk)
-    client.force_login(world.user("steering_group"))
+    client = client_as("steering_group")
     status = client.get(f"/rapporter/{report.pk}/status/").content.decode()
     assert "hx-trigger" not in status
     assert "Ladda ner rapporten (PDF)" in status
@@ -288,10 +288,10 @@ def test_a_finished_report_is_downloaded_and_polling_stops(client, world, plan):
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
-def test_a_failed_report_explains_why_and_can_be_tried_again(client, world, django_capture_on_commit_callbacks):
+def test_a_failed_report_explains_why_and_can_be_tried_again(client_as, world, django_capture_on_commit_callbacks):
     report = county_report(world)
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="Rapporten kunde inte tas fram.")
-    client.force_login(world.user("county_coordinator"))
+    client = client_as("county_coordinator")
     page = client.get(f"/rapporter/{report.pk}/").content.decode()
     assert "Rapporten kunde inte tas fram." in page
     assert "Försök igen" in page
@@ -302,8 +302,8 @@ def test_a_failed_report_explains_why_and_can_be_tried_again(client, world, djan
     assert len(callbacks) == 1
 
 
-def test_an_officer_requests_their_own_municipality_report_but_not_anothers(client, world):
-    client.force_login(world.user("municipal_officer"))
+def test_an_officer_requests_their_own_municipality_report_but_not_anothers(client_as):
+    client = client_as("municipal_officer")
     assert (
         client.post("/kommuner/1281/rapporter/", {"period_start": "2026-01-01", "period_end": "2026-06-30"}).status_code
         == 302
@@ -322,7 +322,7 @@ def test_an_officer_requests_their_own_municipality_report_but_not_anothers(clie
     assert list(Report.objects.values_list("municipality__code", flat=True)) == ["1281"]
 
 
-def test_nobody_downloads_another_scopes_report(client, world, plan):
+def test_nobody_downloads_another_scopes_report(client_as, world, plan):
     report = Report.objects.create(
         kind=ReportKind.MUNICIPALITY,
         county=world.own_county,
@@ -332,7 +332,7 @@ def test_nobody_downloads_another_scopes_report(client, world, plan):
     )
     services.build_report(report.pk)
     for role, status in (("municipal_officer", 404), ("actor_contact", 404), ("steering_group", 200)):
-        client.force_login(world.user(role))
+        client = client_as(role)
         assert client.get(f"/rapporter/{report.pk}/fil/").status_code == status, role
 
 
@@ -368,18 +368,18 @@ def page_messages(client, url: str) -> list[str]:
     return parsed.messages(parsed.parse(client.get(url, headers={"accept-language": "sv"}).content))
 
 
-def test_ordering_a_report_shows_one_message_that_it_is_queued(client, world, django_capture_on_commit_callbacks):
-    client.force_login(world.user("county_coordinator"))
+def test_ordering_a_report_shows_one_message_that_it_is_queued(client_as, django_capture_on_commit_callbacks):
+    client = client_as("county_coordinator")
     with django_capture_on_commit_callbacks():  # the job is not run: the report stays queued
         response = client.post("/lan/12/rapporter/", {"period_start": "2026-07-01", "period_end": "2026-09-30"})
     assert page_messages(client, response["Location"]) == [swedish(QUEUED)]
 
 
 def test_a_report_built_before_its_page_loads_shows_only_that_it_is_done(
-    client, world, plan, django_capture_on_commit_callbacks
+    client_as, plan, django_capture_on_commit_callbacks
 ):
     """The worker may finish before the browser follows the redirect: the page says done, and nothing else."""
-    client.force_login(world.user("county_coordinator"))
+    client = client_as("county_coordinator")
     with django_capture_on_commit_callbacks():
         response = client.post("/lan/12/rapporter/", {"period_start": "2026-07-01", "period_end": "2026-09-30"})
     services.build_report(Report.objects.get().pk)
@@ -390,11 +390,11 @@ def test_a_report_built_before_its_page_loads_shows_only_that_it_is_done(
 
 
 def test_trying_a_failed_report_again_shows_one_message_that_it_is_queued(
-    client, world, django_capture_on_commit_callbacks
+    client_as, world, django_capture_on_commit_callbacks
 ):
     report = county_report(world)
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="Rapporten kunde inte tas fram.")
-    client.force_login(world.user("county_coordinator"))
+    client = client_as("county_coordinator")
     with django_capture_on_commit_callbacks():
         response = client.post(f"/rapporter/{report.pk}/forsok-igen/")
     assert page_messages(client, response["Location"]) == [swedish(QUEUED)]
@@ -412,10 +412,10 @@ FAILED_BECAUSE = "Rapporten kunde inte tas fram."
     ],
     ids=["queued", "running", "failed"],
 )
-def test_the_report_page_and_its_polled_status_show_one_message(client, world, status, expected):
+def test_the_report_page_and_its_polled_status_show_one_message(client_as, world, status, expected):
     report = county_report(world)
     Report.objects.filter(pk=report.pk).update(status=status, error=FAILED_BECAUSE)
-    client.force_login(world.user("steering_group"))
+    client = client_as("steering_group")
     assert page_messages(client, f"/rapporter/{report.pk}/") == [expected()]
     assert page_messages(client, f"/rapporter/{report.pk}/status/") == [expected()]
 
@@ -445,7 +445,7 @@ def offered_period(client, url: str) -> tuple[tuple[str, str], tuple[str, str]]:
     return (start.get("value"), parsed.description(page, start)), (end.get("value"), parsed.description(page, end))
 
 
-def test_the_form_offers_the_period_since_the_latest_report_up_to_today(client, world):
+def test_the_form_offers_the_period_since_the_latest_report_up_to_today(client_as, world):
     today = timezone.localdate()
     latest = today - datetime.timedelta(days=20)
     report_ending(world, latest - datetime.timedelta(days=90))
@@ -453,7 +453,7 @@ def test_the_form_offers_the_period_since_the_latest_report_up_to_today(client, 
     # Neither a failed report, nor one of a municipality, nor one of another county counts.
     report_ending(world, today - datetime.timedelta(days=2), status=ReportStatus.FAILED)
     report_ending(world, today - datetime.timedelta(days=2), municipality=world.own_municipality)
-    client.force_login(world.user("county_coordinator"))
+    client = client_as("county_coordinator")
 
     start, end = offered_period(client, "/lan/12/rapporter/")
 
@@ -464,11 +464,11 @@ def test_the_form_offers_the_period_since_the_latest_report_up_to_today(client, 
     assert end == (today.isoformat(), "Förslag: i dag.")
 
 
-def test_without_a_report_the_form_offers_this_quarter_up_to_today(client, world):
+def test_without_a_report_the_form_offers_this_quarter_up_to_today(client_as, world):
     today = timezone.localdate()
     # A report whose period already reaches today leaves nothing to report since: this quarter is offered.
     report_ending(world, today + datetime.timedelta(days=5), municipality=world.own_municipality)
-    client.force_login(world.user("county_coordinator"))
+    client = client_as("county_coordinator")
 
     for url in ("/lan/12/rapporter/", "/kommuner/1281/rapporter/", "/kommuner/1293/rapporter/"):
         start, end = offered_period(client, url)
@@ -595,11 +595,11 @@ def test_a_measures_heading_facts_and_update_stay_on_one_page_and_no_page_holds_
         assert not MEASURE_HEADING.match(lines[-1]), f"page {n} ends with a measure's heading: {lines[-3:]}"
 
 
-def test_the_status_is_replaced_inside_a_live_region_that_stays(client, world):
+def test_the_status_is_replaced_inside_a_live_region_that_stays(client_as, world):
     """htmx swaps the polled status (outerHTML); a live region swapped away is not announced, so the
     region is its parent on the page and the polled fragment holds none."""
     report = county_report(world)
-    client.force_login(world.user("steering_group"))
+    client = client_as("steering_group")
     page = parsed.parse(client.get(f"/rapporter/{report.pk}/").content)
     (region,) = [e for e in page.iter() if e.get("aria-live")]
     assert region.get("role") == "status"

@@ -1,29 +1,16 @@
-"""Helpers for the hostile-input tests: the world they attack, hostile values and database snapshots.
+"""Helpers for the hostile-input tests: hostile values, database snapshots, a page's forms and injections.
 
-Not a conftest: another helper's modules share this package, so fixtures live here and are
-imported by name where they are used.
+The world they attack is the ``hostile_world`` fixture (``tests/security/conftest.py``, built by
+``tests.worlds.with_one_of_everything``).
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from html.parser import HTMLParser
 
-import pytest
 from django.apps import apps
 from django.db import connection, models
-
-from tests.factories import (
-    ActionPlanFactory,
-    AgreementFactory,
-    CommitmentFactory,
-    MeasureActorFactory,
-    MeasureFactory,
-    MilestoneFactory,
-    PledgeFactory,
-    national_statuses,
-)
 
 # What an attacker types into a text field. Each must come back as the same literal text.
 HTML_PAYLOADS = [
@@ -45,36 +32,6 @@ PAYLOADS = HTML_PAYLOADS + FORMULA_PAYLOADS
 
 # Apps whose rows users change through forms; a refused submission must leave all of them alone.
 SNAPSHOT_APPS = ("actions", "agreements", "municipalities", "portal")
-
-
-@pytest.fixture
-def hostile_world(world):
-    """The shared world plus one of everything a form edits, all in Skåne (the users' own county)."""
-    from actions.models import Indicator, SupportActivity
-    from agreements.services import ensure_national_focus_areas
-
-    national_statuses()
-    ensure_national_focus_areas()
-    plan = ActionPlanFactory(county=world.own_county, title="Plan Skåne")
-    measure = MeasureFactory(plan=plan, number=1, title="Insats i Skåne")
-    MeasureActorFactory(measure=measure, actor=world.police, role="lead")
-    measure.municipalities.add(world.own_municipality)
-    milestone = MilestoneFactory(measure=measure, due_date=datetime.date(2027, 6, 30))
-    indicator = Indicator.objects.create(measure=measure, name="Deltagare", unit="personer")
-    activity = SupportActivity.objects.create(
-        county=world.own_county,
-        title="Utbildning",
-        kind=SupportActivity._meta.get_field("kind").choices[0][0],
-        date=datetime.date(2025, 3, 1),
-        organiser="Länsstyrelsen",
-    )
-    agreement = AgreementFactory(municipality=world.own_municipality, title="Överenskommelse Lund")
-    pledge = PledgeFactory(municipality=world.own_municipality, agreement=agreement, title="Löfte Lund")
-    CommitmentFactory(pledge=pledge)
-    draft = PledgeFactory(municipality=world.own_municipality, title="Utkast Lund", status="draft")
-    world.plan, world.measure, world.milestone, world.indicator = plan, measure, milestone, indicator
-    world.activity, world.agreement, world.pledge, world.draft = activity, agreement, pledge, draft
-    return world
 
 
 def _portal_models():
@@ -196,3 +153,42 @@ def as_post_data(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in fields:
         data.setdefault(name, []).append(value)
     return data
+
+
+class _Injections(HTMLParser):
+    """What in a page is markup a payload made, and the page's text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.text: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag == "img" and dict(attrs).get("src") == "x":
+            self.found.append("<img src=x>")
+        if tag == "svg" and any(name.startswith("on") for name, _v in attrs):
+            self.found.append("<svg on…>")
+        self._script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._script = False
+
+    def handle_data(self, data):
+        if self._script and "alert(" in data:
+            self.found.append(f"<script>{data[:40]}")
+        self.text.append(data)
+
+
+def read_page(html: str) -> tuple[list[str], str]:
+    """The markup payloads injected into ``html`` (empty when none) and the page's text."""
+    parser = _Injections()
+    parser.feed(html)
+    return parser.found, "".join(parser.text)

@@ -400,8 +400,8 @@ def test_media_files_are_not_served_under_production_settings(tmp_path):
         ("actor_contact", 404, 404),
     ],
 )
-def test_report_pdfs_go_only_to_their_readers(client, world, role, own_municipality_report, own_county_report):
-    client.force_login(world.user(role))
+def test_report_pdfs_go_only_to_their_readers(client_as, world, role, own_municipality_report, own_county_report):
+    client = client_as(role)
     for report, status in (
         (world.own_report, own_municipality_report),
         (world.own_county_report, own_county_report),

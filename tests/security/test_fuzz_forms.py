@@ -33,10 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from municipalities.services import ImportResult
-from tests.security.fuzz_support import PAYLOADS, as_post_data, hostile_world, posted_form, snapshot
+from tests.security.fuzz_support import PAYLOADS, as_post_data, posted_form, snapshot
 from tests.security.fuzz_support import text_limit_violations as too_long
-
-__all__ = ["hostile_world"]  # the fixture, imported for pytest
 
 FUZZ = settings(
     max_examples=15,

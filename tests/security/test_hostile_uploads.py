@@ -23,10 +23,7 @@ from django.utils.translation import gettext
 from municipalities.models import KeyFigure
 from municipalities.services import MAX_IMPORT_BYTES, UNREADABLE_ROW
 from tests.factories import MINIMAL_PDF
-from tests.security.fuzz_support import as_post_data, hostile_world, page_forms, posted_form, snapshot
-from tests.security.test_payloads import read_page
-
-__all__ = ["hostile_world"]  # the fixture, imported for pytest
+from tests.security.fuzz_support import as_post_data, page_forms, posted_form, read_page, snapshot
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00\x3e\x00" + bytes(200)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200)

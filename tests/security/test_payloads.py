@@ -16,7 +16,6 @@ import json
 import re
 import socket
 import threading
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -30,9 +29,8 @@ from portal.api.authentication import issue_token
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import render, services
 from tests.factories import REVIEW_SCORES, compliance_document, progress_update
-from tests.security.fuzz_support import hostile_world
-
-__all__ = ["hostile_world"]  # the fixture, imported for pytest
+from tests.security.fuzz_support import read_page
+from tests.worlds import PoisonedWorld, grown
 
 # Each starts like a formula (for exports) and carries markup (for pages and the PDF).
 PAYLOADS = [
@@ -120,49 +118,10 @@ def poisoned(hostile_world):
     )
     compliance_document(item, name="Åtgärdsprogram.pdf")
     issue_token(w.user("county_coordinator"), "Nyckel")
-    w.fields_poisoned = poison()
-    return w
+    return grown(PoisonedWorld, w, fields_poisoned=poison())
 
 
 # --- Pages ---------------------------------------------------------------------------------------------
-
-
-class _Injections(HTMLParser):
-    """What in a page is markup a payload made, and the page's text."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-        self.text: list[str] = []
-        self._script = False
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}=…>")
-            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
-                "javascript:"
-            ):
-                self.found.append(f"<{tag} {name}={value!r}>")
-        if tag == "img" and dict(attrs).get("src") == "x":
-            self.found.append("<img src=x>")
-        if tag == "svg" and any(name.startswith("on") for name, _v in attrs):
-            self.found.append("<svg on…>")
-        self._script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self._script = False
-
-    def handle_data(self, data):
-        if self._script and "alert(" in data:
-            self.found.append(f"<script>{data[:40]}")
-        self.text.append(data)
-
-
-def read_page(html: str) -> tuple[list[str], str]:
-    parser = _Injections()
-    parser.feed(html)
-    return parser.found, "".join(parser.text)
 
 
 def pages(w) -> list[tuple[str, str]]:
