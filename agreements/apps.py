@@ -10,7 +10,8 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         """What this app contributes to the site (``core.registry``)."""
-        from agreements import navigation, search  # noqa: PLC0415 - the models are loaded only now
+        from agreements import dashboard, navigation, search  # noqa: PLC0415 - the models are loaded only now
 
         registry.register_search(*search.SPECS)
         registry.register_menu(*navigation.MENU)
+        registry.register_county_history(*dashboard.HISTORIES)

@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         """What this app contributes to the site (``core.registry``)."""
-        from portal import context_processors  # noqa: PLC0415 - the models are loaded only now
+        from portal import context_processors, dashboard  # noqa: PLC0415 - the models are loaded only now
 
         registry.register_menu(*context_processors.MENU)
+        registry.register_dashboard(*dashboard.ENTRIES)
