@@ -29,19 +29,25 @@ from actions.models import (
     ActionPlan,
     Actor,
     Indicator,
+    IndicatorValue,
     Measure,
     MeasureActor,
     Milestone,
+    PlanDocument,
     ProgressStatus,
     ProgressUpdate,
+    SupportActivity,
     Tone,
     WorkingGroupMember,
 )
 from core import charts
 from core.collation import swedish_key
 from core.concurrency import save_versioned
+from core.editing import RowChange, save_rows, save_values
+from core.files.models import fill_document
 from core.formatting import indicator_decimals
 from core.history import change_log
+from municipalities.models import County
 
 # code, English name (translated when shown), tone, done, cancelled, position
 NATIONAL_STATUSES = [
@@ -140,17 +146,34 @@ def filter_measures(
 # --- Changing plans and measures --------------------------------------------------------------
 
 
-def save_plan(form, *, county=None) -> ActionPlan:
-    """Create a plan in ``county`` or save changes to one (refusing to overwrite a newer version)."""
-    if county is not None:
-        form.instance.county = county
-    return save_versioned(form)
+@transaction.atomic
+def create_plan(county: County, values: dict, *, document=None, user=None) -> ActionPlan:
+    """A new plan of ``county``, with the document uploaded with it (the plan and its document, or neither)."""
+    plan = save_values(ActionPlan(county=county), values)
+    _attach_plan_document(plan, document, user)
+    return plan
 
 
-def save_measure(form, *, plan: ActionPlan | None = None) -> Measure:
-    if plan is not None:
-        form.instance.plan = plan
-    return save_versioned(form)
+@transaction.atomic
+def update_plan(plan: ActionPlan, values: dict, *, seen_version: int | None, document=None, user=None) -> ActionPlan:
+    """Save changes to a plan (refusing to overwrite a newer version), and a newly uploaded document."""
+    save_versioned(plan, values, seen_version=seen_version)
+    _attach_plan_document(plan, document, user)
+    return plan
+
+
+def _attach_plan_document(plan: ActionPlan, document, user) -> None:
+    """Store an uploaded document with the plan; ``DocumentNotStoredError`` undoes the whole save."""
+    if document:
+        fill_document(PlanDocument(plan=plan), document, user).save()
+
+
+def create_measure(plan: ActionPlan, values: dict) -> Measure:
+    return save_versioned(Measure(plan=plan), values, seen_version=None)
+
+
+def update_measure(measure: Measure, values: dict, *, seen_version: int | None) -> Measure:
+    return save_versioned(measure, values, seen_version=seen_version)
 
 
 def next_measure_number(plan: ActionPlan) -> int:
@@ -159,7 +182,7 @@ def next_measure_number(plan: ActionPlan) -> int:
 
 
 @transaction.atomic
-def post_progress_update(measure: Measure, form, user) -> ProgressUpdate:
+def post_progress_update(measure: Measure, values: dict, user) -> ProgressUpdate:
     """Add an update to the measure's timeline; the newest update sets the measure's state.
 
     A cancelled measure takes no more updates. The measure row is locked so that two
@@ -168,11 +191,9 @@ def post_progress_update(measure: Measure, form, user) -> ProgressUpdate:
     measure = Measure.objects.select_for_update(of=("self",)).select_related("latest_update__status").get(pk=measure.pk)
     if measure.is_cancelled:
         raise ValidationError(gettext("The measure is cancelled: it takes no more progress updates."))
-    update = form.save(commit=False)
-    update.measure = measure
-    update.author = user
-    update.author_name = user.get_full_name() or user.get_username()
-    update.save()
+    update = save_values(
+        ProgressUpdate(measure=measure, author=user, author_name=user.get_full_name() or user.get_username()), values
+    )
     newest = measure.updates.order_by("-date", "-created_at", "-pk").first()
     # A queryset update: posting progress is not an edit of the measure, so it must not
     # bump the measure's version under someone who is editing its description.
@@ -258,12 +279,38 @@ def similar_actors(name: str, county, *, exclude: int | None = None) -> list[Act
     return [actor for actor in candidates if _alike(wanted, normalised_name(actor.name))]
 
 
+def create_actor(county: County, values: dict) -> Actor:
+    """A new actor of ``county``; the form has checked the name against the county's actors."""
+    return save_values(Actor(county=county), values)
+
+
+def update_actor(actor: Actor, values: dict) -> Actor:
+    return save_values(actor, values)
+
+
+# --- Indicators, support activities, statuses ------------------------------------------------
+
+
+def create_indicator(measure: Measure, values: dict) -> Indicator:
+    return save_values(Indicator(measure=measure), values)
+
+
 @transaction.atomic
-def save_actor(form, *, county=None) -> Actor:
-    """Create an actor of ``county`` or save changes to one; the form has checked the name."""
-    if county is not None:
-        form.instance.county = county
-    return form.save()
+def update_indicator(indicator: Indicator, values: dict, value_rows: list[RowChange]) -> Indicator:
+    """Save the indicator and its measured values together."""
+    save_values(indicator, values)
+    save_rows(indicator, IndicatorValue, "indicator", value_rows)
+    return indicator
+
+
+def save_support_activity(county: County, activity: SupportActivity | None, values: dict) -> SupportActivity:
+    """Create a support activity of ``county`` (``activity`` None) or save changes to one."""
+    return save_values(activity if activity is not None else SupportActivity(county=county), values)
+
+
+def add_status(county: County, values: dict) -> ProgressStatus:
+    """A status of the county's own, beside the national ones."""
+    return save_values(ProgressStatus(county=county), values)
 
 
 def county_actors_page(county):

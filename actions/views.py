@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import services
+from actions import perms, services
 from actions.exports import measure_columns, support_activity_columns
 from actions.filters import MeasureFilterSet
 from actions.forms import (
@@ -38,18 +37,14 @@ from actions.models import (
     SupportActivity,
 )
 from core.concurrency import ConcurrentEditError, handle_conflict
-from core.editing import adding_row, bind_rows, edit_rows
+from core.editing import adding_row, bind_rows, changed_rows, edit_rows, form_values
 from core.exports import export_response
-from core.files.models import DocumentNotStoredError, fill_document
+from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
 from core.scoping import get_for_user
 from municipalities.models import County
 
-MANAGE_COUNTY = "actions.manage_county_plans"
 UPDATES_PER_PAGE = 20  # progress updates on a measure's page, newest first
-CHANGE_PLAN = "actions.change_actionplan"
-CHANGE_MEASURE = "actions.change_measure"
-REPORT = "actions.report_progress"
 
 
 # --- Plans --------------------------------------------------------------------------------------
@@ -63,16 +58,20 @@ def plan_list(request, code):
     return render(
         request,
         "actions/plan_list.html",
-        {"county": county, "plans": plans, "can_manage": request.user.has_perm(MANAGE_COUNTY, county)},
+        {"county": county, "plans": plans, "can_manage": request.user.has_perm(perms.ADD_ACTIONPLAN, county)},
     )
 
 
-def _save_plan(request, form, **kwargs):
+def _save_plan(request, form, *, county=None):
+    """Create the plan (in ``county``) or save the edited one; None when the form shows why not."""
+    document = form.cleaned_data.get("document")
     try:
-        with transaction.atomic():
-            plan = services.save_plan(form, **kwargs)
-            if form.cleaned_data.get("document"):
-                fill_document(PlanDocument(plan=plan), form.cleaned_data["document"], request.user).save()
+        if county is not None:
+            plan = services.create_plan(county, form_values(form), document=document, user=request.user)
+        else:
+            plan = services.update_plan(
+                form.instance, form_values(form), seen_version=form.seen_version, document=document, user=request.user
+            )
     except ConcurrentEditError:
         handle_conflict(form)
         return None
@@ -85,7 +84,7 @@ def _save_plan(request, form, **kwargs):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, code):
-    county = get_for_user(request.user, County, perm=MANAGE_COUNTY, code=code)
+    county = get_for_user(request.user, County, perm=perms.ADD_ACTIONPLAN, code=code)
     form = ActionPlanForm(request.POST or None, request.FILES or None, county=county)
     if request.method == "POST" and form.is_valid() and (plan := _save_plan(request, form, county=county)):
         messages.success(request, _("The action plan “%(title)s” is created.") % {"title": plan.title})
@@ -96,7 +95,7 @@ def plan_create(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = get_for_user(request.user, ActionPlan.objects.select_related("county"), perm=CHANGE_PLAN, pk=pk)
+    plan = get_for_user(request.user, ActionPlan.objects.select_related("county"), perm=perms.CHANGE_ACTIONPLAN, pk=pk)
     form = ActionPlanForm(request.POST or None, request.FILES or None, instance=plan, county=plan.county)
     if request.method == "POST" and form.is_valid() and _save_plan(request, form):
         messages.success(request, _("The action plan is saved."))
@@ -127,7 +126,7 @@ def plan_detail(request, pk):
             "summary": summary,
             "measures": shown,
             "filters": filterset.form,
-            "can_change": request.user.has_perm(CHANGE_PLAN, plan),
+            "can_change": request.user.has_perm(perms.CHANGE_ACTIONPLAN, plan),
             "query": request.GET.urlencode(),
             "history": services.plan_history(plan),
         },
@@ -143,9 +142,12 @@ def plan_document(request, pk):
 # --- Measures -----------------------------------------------------------------------------------
 
 
-def _save_measure(form, **kwargs):
+def _save_measure(form, *, plan=None):
+    """Create the measure (in ``plan``) or save the edited one; None when the form shows why not."""
     try:
-        return services.save_measure(form, **kwargs)
+        if plan is not None:
+            return services.create_measure(plan, form_values(form))
+        return services.update_measure(form.instance, form_values(form), seen_version=form.seen_version)
     except ConcurrentEditError:
         handle_conflict(form)
         return None
@@ -154,7 +156,7 @@ def _save_measure(form, **kwargs):
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk):
-    plan = get_for_user(request.user, ActionPlan, perm=CHANGE_PLAN, pk=pk)
+    plan = get_for_user(request.user, ActionPlan, perm=perms.CHANGE_ACTIONPLAN, pk=pk)
     form = MeasureForm(request.POST or None, plan=plan, initial={"number": services.next_measure_number(plan)})
     if request.method == "POST" and form.is_valid() and (measure := _save_measure(form, plan=plan)):
         messages.success(request, _("The measure is created. Add its responsible actors next."))
@@ -165,7 +167,7 @@ def measure_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, pk):
-    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=CHANGE_MEASURE, pk=pk)
+    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=perms.CHANGE_MEASURE, pk=pk)
     form = MeasureForm(request.POST or None, instance=measure, plan=measure.plan)
     if request.method == "POST" and form.is_valid() and _save_measure(form):
         messages.success(request, _("The measure is saved."))
@@ -199,8 +201,8 @@ def measure_detail(request, pk):
             "updates": page.object_list,
             "page": page,
             "indicators": [(i, services.indicator_chart(i)) for i in measure.indicators.all()],
-            "can_change": request.user.has_perm(CHANGE_MEASURE, measure),
-            "can_report": request.user.has_perm(REPORT, measure),
+            "can_change": request.user.has_perm(perms.CHANGE_MEASURE, measure),
+            "can_report": request.user.has_perm(perms.ADD_PROGRESSUPDATE, measure),
             "history": services.measure_history(measure),
         },
     )
@@ -229,9 +231,11 @@ MEASURE_PARTS = {
 @require_http_methods(["GET", "POST"])
 def measure_part_edit(request, pk, part):
     formset_class, title, saved = MEASURE_PARTS[part]
-    measure = get_for_user(request.user, Measure.objects.select_related("plan__county"), perm=CHANGE_MEASURE, pk=pk)
+    measure = get_for_user(
+        request.user, Measure.objects.select_related("plan__county"), perm=perms.CHANGE_MEASURE, pk=pk
+    )
     more = None
-    if part == "actors" and request.user.has_perm(ADD_ACTOR, measure.plan.county):
+    if part == "actors" and request.user.has_perm(perms.ADD_ACTOR, measure.plan.county):
         # A county that starts empty has only the national actors: say where its own are added.
         url = reverse("actions:actor_list", kwargs={"code": measure.plan.county.code})
         more = (_("Is an actor missing? Add it to the county's actors."), url)
@@ -242,12 +246,15 @@ def measure_part_edit(request, pk, part):
 @require_http_methods(["GET", "POST"])
 def progress_update_create(request, pk):
     measure = get_for_user(
-        request.user, Measure.objects.select_related("plan", "latest_update__status"), perm=REPORT, pk=pk
+        request.user,
+        Measure.objects.select_related("plan", "latest_update__status"),
+        perm=perms.ADD_PROGRESSUPDATE,
+        pk=pk,
     )
     form = ProgressUpdateForm(request.POST or None, measure=measure)
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_progress_update(measure, form, request.user)
+            services.post_progress_update(measure, form_values(form), request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -262,7 +269,7 @@ def milestone_done(request, pk):
     milestone = get_for_user(
         request.user,
         Milestone.objects.select_related("measure__plan"),
-        perm="actions.complete_milestone",
+        perm=perms.COMPLETE_MILESTONE,
         pk=pk,
     )
     form = MilestoneDoneForm(request.POST or None)
@@ -283,11 +290,10 @@ def milestone_done(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, pk):
-    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=CHANGE_MEASURE, pk=pk)
+    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=perms.CHANGE_MEASURE, pk=pk)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.measure = measure
-        indicator = form.save()
+        indicator = services.create_indicator(measure, form_values(form))
         messages.success(request, _("The indicator is created. Add its values."))
         return redirect(indicator)
     return render(request, "actions/indicator_form.html", {"form": form, "measure": measure, "values": None})
@@ -297,14 +303,12 @@ def indicator_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk):
     indicator = get_for_user(
-        request.user, Indicator.objects.select_related("measure__plan"), perm="actions.change_indicator", pk=pk
+        request.user, Indicator.objects.select_related("measure__plan"), perm=perms.CHANGE_INDICATOR, pk=pk
     )
     form = IndicatorForm(request.POST or None, instance=indicator)
     values = bind_rows(request, IndicatorValueFormSet, instance=indicator)
     if request.method == "POST" and not adding_row(request) and form.is_valid() and values.is_valid():
-        with transaction.atomic():
-            form.save()
-            values.save()
+        services.update_indicator(indicator, form_values(form), changed_rows(values))
         messages.success(request, _("The indicator is saved."))
         return redirect(indicator.measure)
     return render(
@@ -315,10 +319,6 @@ def indicator_edit(request, pk):
 # --- Actors ---------------------------------------------------------------------------------
 
 
-ADD_ACTOR = "actions.add_actor"
-CHANGE_ACTOR = "actions.change_actor"
-
-
 @login_required
 @require_GET
 def actor_list(request, code):
@@ -327,14 +327,17 @@ def actor_list(request, code):
     return render(
         request,
         "actions/actor_list.html",
-        {"county": county, "own": own, "national": national, "can_add": request.user.has_perm(ADD_ACTOR, county)},
+        {"county": county, "own": own, "national": national, "can_add": request.user.has_perm(perms.ADD_ACTOR, county)},
     )
 
 
 def _actor_form(request, county, actor=None):
     form = ActorForm(request.POST or None, instance=actor, county=county)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_actor(form, county=county if actor is None else None)
+        if actor is None:
+            saved = services.create_actor(county, form_values(form))
+        else:
+            saved = services.update_actor(actor, form_values(form))
         if actor is None:
             messages.success(request, _("The actor “%(name)s” is added.") % {"name": saved.name})
         else:
@@ -350,14 +353,14 @@ def _actor_form(request, county, actor=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request, code):
-    county = get_for_user(request.user, County, perm=ADD_ACTOR, code=code)
+    county = get_for_user(request.user, County, perm=perms.ADD_ACTOR, code=code)
     return _actor_form(request, county)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_edit(request, pk):
-    actor = get_for_user(request.user, Actor.objects.select_related("county"), perm=CHANGE_ACTOR, pk=pk)
+    actor = get_for_user(request.user, Actor.objects.select_related("county"), perm=perms.CHANGE_ACTOR, pk=pk)
     if actor.county is None:
         # National actors are kept on the admin site; only the administrators reach this far.
         raise PermissionDenied
@@ -374,7 +377,7 @@ def actor_detail(request, pk):
         {
             "actor": actor,
             "measures": services.actor_measures(actor, request.user),
-            "can_change": actor.county_id is not None and request.user.has_perm(CHANGE_ACTOR, actor),
+            "can_change": actor.county_id is not None and request.user.has_perm(perms.CHANGE_ACTOR, actor),
             "history": services.actor_history(actor),
         },
     )
@@ -400,15 +403,18 @@ def support_activity_list(request, code):
     return render(
         request,
         "actions/support_activity_list.html",
-        {"county": county, "activities": activities, "can_manage": request.user.has_perm(MANAGE_COUNTY, county)},
+        {
+            "county": county,
+            "activities": activities,
+            "can_manage": request.user.has_perm(perms.ADD_SUPPORTACTIVITY, county),
+        },
     )
 
 
 def _support_activity_form(request, county, instance=None):
     form = SupportActivityForm(request.POST or None, instance=instance, county=county)
     if request.method == "POST" and form.is_valid():
-        form.instance.county = county
-        form.save()
+        services.save_support_activity(county, instance, form_values(form))
         messages.success(request, _("The support activity is saved."))
         return redirect("actions:support_activity_list", code=county.code)
     return render(request, "actions/support_activity_form.html", {"form": form, "county": county, "activity": instance})
@@ -417,7 +423,7 @@ def _support_activity_form(request, county, instance=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_activity_create(request, code):
-    county = get_for_user(request.user, County, perm=MANAGE_COUNTY, code=code)
+    county = get_for_user(request.user, County, perm=perms.ADD_SUPPORTACTIVITY, code=code)
     return _support_activity_form(request, county)
 
 
@@ -427,7 +433,7 @@ def support_activity_edit(request, pk):
     activity = get_for_user(
         request.user,
         SupportActivity.objects.select_related("county"),
-        perm="actions.change_supportactivity",
+        perm=perms.CHANGE_SUPPORTACTIVITY,
         pk=pk,
     )
     return _support_activity_form(request, activity.county, activity)
@@ -440,14 +446,13 @@ def support_activity_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def status_list(request, code):
     county = get_for_user(request.user, County, code=code)
-    can_manage = request.user.has_perm(MANAGE_COUNTY, county)
+    can_manage = request.user.has_perm(perms.ADD_PROGRESSSTATUS, county)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     form = ProgressStatusForm(request.POST or None, county=county) if can_manage else None
     if form is not None and request.method == "POST" and form.is_valid():
-        form.instance.county = county
-        form.save()
-        messages.success(request, _("The status “%(name)s” is added.") % {"name": form.instance.name})
+        status = services.add_status(county, form_values(form))
+        messages.success(request, _("The status “%(name)s” is added.") % {"name": status.name})
         return redirect("actions:status_list", code=county.code)
     statuses = ProgressStatus.objects.for_county(county.pk)
     return render(request, "actions/status_list.html", {"county": county, "statuses": statuses, "form": form})

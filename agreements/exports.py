@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext
 
+from agreements.models import CRITERIA
 from core.exports import Column
 
 
@@ -50,8 +51,6 @@ def follow_up_columns() -> list[Column]:
 
 
 def review_columns() -> list[Column]:
-    from agreements.models import CRITERIA  # noqa: PLC0415 - keeps the column list next to the others
-
     return [
         Column(gettext("Date"), lambda r: r.date),
         Column(gettext("Municipality"), lambda r: r.municipality.name),

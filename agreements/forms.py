@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actions.models import Measure
 from agreements.models import (
     CRITERIA,
     Assessment,
@@ -33,8 +34,6 @@ def related_measure_choices(municipality: Municipality):
     An agreement is read by the whole county and a published pledge by everyone, so a link to a
     draft plan's measure would show its title to people the draft is not for.
     """
-    from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
-
     return Measure.objects.published().filter(plan__county_id=municipality.county_id).select_related("plan")
 
 

@@ -1,5 +1,8 @@
+"""Who holds each permission of ``agreements/perms.py``."""
+
 import rules
 
+from agreements import perms
 from core.predicates import can_change, can_view
 from core.scoping import scope_for
 
@@ -14,11 +17,12 @@ def coordinates_county_of(user, obj) -> bool:
 
 
 # Creating agreements and pledges of a municipality: obj is the Municipality.
-rules.add_perm("agreements.manage_municipality_agreements", can_change)
-rules.add_perm("agreements.manage_focus_areas", can_change)
-rules.add_perm("agreements.view_agreement", can_view)
-rules.add_perm("agreements.change_agreement", can_change)
-rules.add_perm("agreements.view_pledge", can_view)
-rules.add_perm("agreements.change_pledge", can_change)
-rules.add_perm("agreements.follow_up", can_change)
-rules.add_perm("agreements.review", can_view & coordinates_county_of)
+rules.add_perm(perms.ADD_COOPERATIONAGREEMENT, can_change)
+rules.add_perm(perms.ADD_CITIZENPLEDGE, can_change)
+rules.add_perm(perms.ADD_FOCUSAREA, can_change)
+rules.add_perm(perms.VIEW_COOPERATIONAGREEMENT, can_view)
+rules.add_perm(perms.CHANGE_COOPERATIONAGREEMENT, can_change)
+rules.add_perm(perms.VIEW_CITIZENPLEDGE, can_view)
+rules.add_perm(perms.CHANGE_CITIZENPLEDGE, can_change)
+rules.add_perm(perms.ADD_FOLLOWUP, can_change)
+rules.add_perm(perms.ADD_QUALITYREVIEW, can_view & coordinates_county_of)

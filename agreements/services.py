@@ -26,8 +26,10 @@ from agreements.models import (
     QualityReview,
     Signatory,
 )
+from agreements.reminders import deadlines
 from core.collation import swedish_key
 from core.concurrency import save_versioned
+from core.editing import save_values
 from core.files.models import fill_document
 from core.history import change_log
 from municipalities.models import County, Municipality
@@ -51,30 +53,58 @@ def ensure_national_focus_areas() -> None:
 
 
 @transaction.atomic
-def save_agreement(form, user, *, municipality: Municipality | None = None) -> CooperationAgreement:
-    if municipality is not None:
-        form.instance.municipality = municipality
-    agreement = save_versioned(form)
-    if form.cleaned_data.get("document"):
-        fill_document(AgreementDocument(agreement=agreement), form.cleaned_data["document"], user).save()
+def save_agreement(
+    agreement: CooperationAgreement | None,
+    values: dict,
+    *,
+    municipality: Municipality,
+    seen_version: int | None = None,
+    document=None,
+    user=None,
+) -> CooperationAgreement:
+    """Create an agreement of ``municipality`` (``agreement`` None) or save changes to one (refusing to
+    overwrite a newer version), with a newly uploaded document: all of it, or nothing."""
+    if agreement is None:
+        agreement = CooperationAgreement(municipality=municipality)
+    save_versioned(agreement, values, seen_version=seen_version)
+    if document:
+        fill_document(AgreementDocument(agreement=agreement), document, user).save()
     return agreement
 
 
-def save_pledge(form, *, municipality: Municipality | None = None) -> CitizenPledge:
-    if municipality is not None:
-        form.instance.municipality = municipality
-    pledge = form.instance
-    if pledge.status == PledgeStatus.PUBLISHED and pledge.published_on is None:
-        pledge.published_on = timezone.localdate()
-    return save_versioned(form)
+def save_pledge(
+    pledge: CitizenPledge | None, values: dict, *, municipality: Municipality, seen_version: int | None = None
+) -> CitizenPledge:
+    """Create a pledge of ``municipality`` (``pledge`` None) or save changes to one; publishing it
+    records the day it was published."""
+    if pledge is None:
+        pledge = CitizenPledge(municipality=municipality)
+    published_on = pledge.published_on
+    if values.get("status", pledge.status) == PledgeStatus.PUBLISHED and published_on is None:
+        published_on = timezone.localdate()
+    return save_versioned(pledge, values, seen_version=seen_version, published_on=published_on)
+
+
+def add_focus_area(county: County, values: dict) -> FocusArea:
+    """A focus area of the county's own, beside the national ones."""
+    return save_values(FocusArea(county=county), values)
 
 
 @transaction.atomic
-def record_follow_up(target: CitizenPledge | CooperationAgreement, form, user) -> FollowUp:
+def record_follow_up(
+    target: CitizenPledge | CooperationAgreement,
+    *,
+    date: datetime.date,
+    assessment: str,
+    summary: str,
+    answers: dict[int, tuple[str, str]],
+    user,
+) -> FollowUp:
     """Record a follow-up of a published pledge or an active agreement, item by item.
 
     The answers also become the commitments' (or deliverables') current status, so the
-    pledge page shows what the latest follow-up said.
+    pledge page shows what the latest follow-up said. ``answers`` maps each item's id (a
+    commitment's or a deliverable's) to its (status, comment).
     """
     is_pledge = isinstance(target, CitizenPledge)
     if is_pledge and target.status != PledgeStatus.PUBLISHED:
@@ -85,13 +115,12 @@ def record_follow_up(target: CitizenPledge | CooperationAgreement, form, user) -
         municipality_id=target.municipality_id,
         pledge=target if is_pledge else None,
         agreement=None if is_pledge else target,
-        date=form.cleaned_data["date"],
+        date=date,
         author=user,
         author_name=user.get_full_name() or user.get_username(),
-        assessment=form.cleaned_data["assessment"],
-        summary=form.cleaned_data["summary"],
+        assessment=assessment,
+        summary=summary,
     )
-    answers = form.answers()
     if is_pledge:
         commitments = {c.pk: c for c in target.commitments.all()}
         for pk, (status, comment) in answers.items():
@@ -114,17 +143,17 @@ def follow_up_items(target: CitizenPledge | CooperationAgreement) -> list[tuple[
     return [(d.pk, d.title) for d in target.deliverables.all()]
 
 
-def record_review(target: CitizenPledge | CooperationAgreement, form, user) -> QualityReview:
-    review = form.save(commit=False)
-    review.municipality_id = target.municipality_id
-    if isinstance(target, CitizenPledge):
-        review.pledge = target
-    else:
-        review.agreement = target
-    review.reviewer = user
-    review.reviewer_name = user.get_full_name() or user.get_username()
-    review.save()
-    return review
+def record_review(target: CitizenPledge | CooperationAgreement, values: dict, user) -> QualityReview:
+    """The county's quality review of a pledge or an agreement, signed by the reviewer."""
+    is_pledge = isinstance(target, CitizenPledge)
+    review = QualityReview(
+        municipality_id=target.municipality_id,
+        pledge=target if is_pledge else None,
+        agreement=None if is_pledge else target,
+        reviewer=user,
+        reviewer_name=user.get_full_name() or user.get_username(),
+    )
+    return save_values(review, values)
 
 
 # --- Derived state -----------------------------------------------------------------------------
@@ -190,8 +219,6 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
 
     ``municipalities``: the county's municipalities when the caller has read them already.
     """
-    from agreements.reminders import deadlines  # noqa: PLC0415 - reminders import this module's models
-
     today = today or timezone.localdate()
     municipalities = list(county.municipalities.all()) if municipalities is None else list(municipalities)
     # Without a user (reports for the steering group), only what is published in the county.

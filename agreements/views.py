@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import services
+from actions.models import Measure
+from agreements import perms, services
 from agreements.exports import county_columns, follow_up_columns, pledge_columns, review_columns
 from agreements.filters import CountyListFilterSet, OverviewFilterSet
 from agreements.forms import (
@@ -34,17 +35,14 @@ from agreements.models import (
     PledgeStatus,
     QualityReview,
 )
+from agreements.reminders import deadlines
 from core.concurrency import ConcurrentEditError, handle_conflict
-from core.editing import edit_rows
+from core.editing import edit_rows, form_values
 from core.exports import export_response
 from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
 from core.scoping import get_for_user
 from municipalities.models import County, Municipality
-
-CHANGE_MUNICIPALITY = "agreements.manage_municipality_agreements"
-REVIEW = "agreements.review"
-
 
 # --- The county's picture ---------------------------------------------------------------------------
 
@@ -70,14 +68,13 @@ def county_overview(request, code):
 @require_http_methods(["GET", "POST"])
 def focus_areas(request, code):
     county = get_for_user(request.user, County, code=code)
-    can_manage = request.user.has_perm("agreements.manage_focus_areas", county)
+    can_manage = request.user.has_perm(perms.ADD_FOCUSAREA, county)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     form = FocusAreaForm(request.POST or None) if can_manage else None
     if form is not None and request.method == "POST" and form.is_valid():
-        form.instance.county = county
-        form.save()
-        messages.success(request, _("The focus area “%(name)s” is added.") % {"name": form.instance.name})
+        area = services.add_focus_area(county, form_values(form))
+        messages.success(request, _("The focus area “%(name)s” is added.") % {"name": area.name})
         return redirect("agreements:focus_areas", code=county.code)
     areas = FocusArea.objects.for_county(county.pk)
     return render(request, "agreements/focus_areas.html", {"county": county, "areas": areas, "form": form})
@@ -156,8 +153,6 @@ def review_list(request, code):
 @require_GET
 def municipality_agreements(request, code):
     municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
-    from agreements.reminders import deadlines  # noqa: PLC0415 - reminders import this module's models
-
     agreements = CooperationAgreement.objects.visible_to(request.user).filter(municipality=municipality)
     return render(
         request,
@@ -173,7 +168,7 @@ def municipality_agreements(request, code):
             .select_related("pledge", "agreement"),
             "deadlines": deadlines(municipality_ids=[municipality.pk], horizon_days=366, agreements=agreements),
             "today": timezone.localdate(),
-            "can_change": request.user.has_perm(CHANGE_MUNICIPALITY, municipality),
+            "can_change": request.user.has_perm(perms.ADD_COOPERATIONAGREEMENT, municipality),
         },
     )
 
@@ -185,7 +180,14 @@ def _agreement_form(request, municipality, agreement=None):
     form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_agreement(form, request.user, municipality=municipality)
+            saved = services.save_agreement(
+                agreement,
+                form_values(form),
+                municipality=municipality,
+                seen_version=form.seen_version,
+                document=form.cleaned_data.get("document"),
+                user=request.user,
+            )
         except ConcurrentEditError:
             handle_conflict(form)
         except DocumentNotStoredError as error:
@@ -203,7 +205,7 @@ def _agreement_form(request, municipality, agreement=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, code):
-    municipality = get_for_user(request.user, Municipality, perm=CHANGE_MUNICIPALITY, code=code)
+    municipality = get_for_user(request.user, Municipality, perm=perms.ADD_COOPERATIONAGREEMENT, code=code)
     return _agreement_form(request, municipality)
 
 
@@ -213,7 +215,7 @@ def agreement_edit(request, pk):
     agreement = get_for_user(
         request.user,
         CooperationAgreement.objects.select_related("municipality"),
-        perm="agreements.change_agreement",
+        perm=perms.CHANGE_COOPERATIONAGREEMENT,
         pk=pk,
     )
     return _agreement_form(request, agreement.municipality, agreement)
@@ -221,8 +223,6 @@ def agreement_edit(request, pk):
 
 def _related_measures(request) -> Prefetch:
     """The measures an agreement or pledge names, as the reader may see them (no draft plan's)."""
-    from actions.models import Measure  # noqa: PLC0415 - the related measures are optional
-
     return Prefetch("related_measures", queryset=Measure.objects.visible_to(request.user).select_related("plan"))
 
 
@@ -255,8 +255,8 @@ def agreement_detail(request, pk):
             "pledges": CitizenPledge.objects.visible_to(request.user).filter(agreement=agreement),
             "reviews": QualityReview.objects.visible_to(request.user).filter(agreement=agreement),
             "history": services.history(agreement),
-            "can_change": request.user.has_perm("agreements.change_agreement", agreement),
-            "can_review": request.user.has_perm(REVIEW, agreement),
+            "can_change": request.user.has_perm(perms.CHANGE_COOPERATIONAGREEMENT, agreement),
+            "can_review": request.user.has_perm(perms.ADD_QUALITYREVIEW, agreement),
         },
     )
 
@@ -284,7 +284,7 @@ AGREEMENT_PARTS = {
 @require_http_methods(["GET", "POST"])
 def agreement_part_edit(request, pk, part):
     formset_class, title, saved = AGREEMENT_PARTS[part]
-    agreement = get_for_user(request.user, CooperationAgreement, perm="agreements.change_agreement", pk=pk)
+    agreement = get_for_user(request.user, CooperationAgreement, perm=perms.CHANGE_COOPERATIONAGREEMENT, pk=pk)
     return edit_rows(request, agreement, formset_class, title=title, saved=saved)
 
 
@@ -301,7 +301,9 @@ def _pledge_form(request, municipality, pledge=None):
     form = PledgeForm(request.POST or None, instance=pledge, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_pledge(form, municipality=municipality)
+            saved = services.save_pledge(
+                pledge, form_values(form), municipality=municipality, seen_version=form.seen_version
+            )
         except ConcurrentEditError:
             handle_conflict(form)
         else:
@@ -318,7 +320,7 @@ def _pledge_form(request, municipality, pledge=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pledge_create(request, code):
-    municipality = get_for_user(request.user, Municipality, perm=CHANGE_MUNICIPALITY, code=code)
+    municipality = get_for_user(request.user, Municipality, perm=perms.ADD_CITIZENPLEDGE, code=code)
     return _pledge_form(request, municipality)
 
 
@@ -326,7 +328,7 @@ def pledge_create(request, code):
 @require_http_methods(["GET", "POST"])
 def pledge_edit(request, pk):
     pledge = get_for_user(
-        request.user, CitizenPledge.objects.select_related("municipality"), perm="agreements.change_pledge", pk=pk
+        request.user, CitizenPledge.objects.select_related("municipality"), perm=perms.CHANGE_CITIZENPLEDGE, pk=pk
     )
     return _pledge_form(request, pledge.municipality, pledge)
 
@@ -355,8 +357,8 @@ def pledge_detail(request, pk):
             "follow_up_missing": services.pledge_follow_up_missing(pledge),
             "reviews": QualityReview.objects.visible_to(request.user).filter(pledge=pledge),
             "history": services.history(pledge),
-            "can_change": request.user.has_perm("agreements.change_pledge", pledge),
-            "can_review": request.user.has_perm(REVIEW, pledge),
+            "can_change": request.user.has_perm(perms.CHANGE_CITIZENPLEDGE, pledge),
+            "can_review": request.user.has_perm(perms.ADD_QUALITYREVIEW, pledge),
         },
     )
 
@@ -374,7 +376,7 @@ def pledge_print(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def commitments_edit(request, pk):
-    pledge = get_for_user(request.user, CitizenPledge, perm="agreements.change_pledge", pk=pk)
+    pledge = get_for_user(request.user, CitizenPledge, perm=perms.CHANGE_CITIZENPLEDGE, pk=pk)
     return edit_rows(
         request,
         pledge,
@@ -395,11 +397,18 @@ def _target(request, kind, pk, perm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request, kind, pk):
-    target = _target(request, kind, pk, "agreements.follow_up")
+    target = _target(request, kind, pk, perms.ADD_FOLLOWUP)
     form = FollowUpForm(request.POST or None, items=services.follow_up_items(target))
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_follow_up(target, form, request.user)
+            services.record_follow_up(
+                target,
+                date=form.cleaned_data["date"],
+                assessment=form.cleaned_data["assessment"],
+                summary=form.cleaned_data["summary"],
+                answers=form.answers(),
+                user=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -411,10 +420,10 @@ def follow_up_create(request, kind, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_create(request, kind, pk):
-    target = _target(request, kind, pk, REVIEW)
+    target = _target(request, kind, pk, perms.ADD_QUALITYREVIEW)
     form = QualityReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_review(target, form, request.user)
+        services.record_review(target, form_values(form), request.user)
         messages.success(request, _("The quality review is saved. The municipality can read it now."))
         return redirect(target)
     return render(request, "agreements/review_form.html", {"form": form, "target": target, "criteria": CRITERIA})

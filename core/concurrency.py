@@ -21,7 +21,8 @@ raises ``ConcurrentEditError``, which ``handle_conflict`` turns into the same di
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_measure(form, user)       # calls save_versioned(form)
+            # the service calls save_versioned(measure, values, seen_version=seen_version)
+            services.update_measure(measure, form_values(form), seen_version=form.seen_version)
         except ConcurrentEditError:
             handle_conflict(form)
         else:
@@ -55,6 +56,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, localize, time_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
+
+from core.editing import save_values
 
 VERSION_FIELD = "version"
 BASIS_FIELD = "version_basis"
@@ -230,6 +233,11 @@ class VersionedForm(forms.ModelForm):
         # Evaluated only when the hidden field is rendered: what the user is about to see.
         self.initial[BASIS_FIELD] = self._initial_basis
 
+    @property
+    def seen_version(self) -> int | None:
+        """The version of the row the user edited (after ``is_valid``): what ``save_versioned`` compares."""
+        return self.cleaned_data.get(VERSION_FIELD)
+
     @cached_property
     def changed_data(self) -> list[str]:
         """What the user changed; the hidden bookkeeping fields are not the user's changes."""
@@ -363,19 +371,15 @@ class VersionedForm(forms.ModelForm):
             self._adopt(row.version)
 
 
-def save_versioned(form: VersionedForm, **extra_fields: Any) -> Model:
-    """Save a valid ``form`` unless its row changed since the form was checked (then ConcurrentEditError).
+def save_versioned(instance: Model, values: dict[str, Any], *, seen_version: int | None, **extra: Any) -> Model:
+    """Write ``values`` (and ``extra``, e.g. ``updated_by=user``) to ``instance`` unless its row changed
+    since the user saw version ``seen_version`` (then ``ConcurrentEditError``, nothing written).
 
     The row is locked (``SELECT … FOR UPDATE``) and its version compared inside one transaction, so
     of two transactions that both read version 3 exactly one saves version 4; the other waits for the
     lock, then sees 4 and raises. The save goes through ``instance.save()`` so django-simple-history
-    records it with its user. ``extra_fields`` are set on the instance first (e.g. ``updated_by=user``).
+    records it with its user. A new row (not saved yet) has no version to compare.
     """
-    if form.errors:
-        raise ValueError("save_versioned() needs a valid form")
-    instance = form.instance
-    for name, value in extra_fields.items():
-        setattr(instance, name, value)
     model = type(instance)
     with transaction.atomic(using=router.db_for_write(model, instance=instance)):
         if not instance._state.adding:
@@ -385,9 +389,9 @@ def save_versioned(form: VersionedForm, **extra_fields: Any) -> Model:
                 .values_list(VERSION_FIELD, flat=True)
                 .first()
             )
-            if current is None or current != form.cleaned_data.get(VERSION_FIELD) or current != instance.version:
+            if current is None or current != seen_version or current != instance.version:
                 raise ConcurrentEditError(f"{model._meta.label} {instance.pk} changed since the form was checked")
-        return form.save()
+        return save_values(instance, values, **extra)
 
 
 def handle_conflict(form: VersionedForm) -> None:

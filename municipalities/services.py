@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core import charts
 from core.collation import swedish_key
+from core.editing import save_values
 from core.files.models import fill_document
 from core.history import change_log
 from municipalities.models import (
@@ -243,19 +244,37 @@ def crime_rate_chart(municipality: Municipality, figures: list[KeyFigure]) -> st
     )
 
 
+def update_profile(municipality: Municipality, values: dict) -> Municipality:
+    """Save the municipality's profile (its council, contact and description)."""
+    return save_values(municipality, values)
+
+
 @transaction.atomic
-def save_compliance_item(form, municipality: Municipality, obligation: str, user) -> ComplianceItem:
-    """Save the item and, when one was given, its new document, in one transaction."""
-    item = form.save(commit=False)
-    item.municipality = municipality
-    item.obligation = obligation
-    item.save()
-    uploaded = form.cleaned_data.get("document")
-    if uploaded:
-        visibility = form.cleaned_data.get("document_visibility") or DocumentVisibility.MUNICIPALITY
-        document = fill_document(ComplianceDocument(item=item, visibility=visibility), uploaded, user)
-        document.save()
+def save_compliance_item(
+    municipality: Municipality,
+    obligation: str,
+    item: ComplianceItem | None,
+    values: dict,
+    *,
+    document=None,
+    visibility: str = "",
+    user=None,
+) -> ComplianceItem:
+    """Save how the municipality meets ``obligation`` (``item`` None: the first time) and, when one was
+    given, its new document: both or neither."""
+    item = save_values(item or ComplianceItem(municipality=municipality, obligation=obligation), values)
+    if document:
+        new_document = ComplianceDocument(item=item, visibility=visibility or DocumentVisibility.MUNICIPALITY)
+        fill_document(new_document, document, user).save()
     return item
+
+
+@transaction.atomic
+def delete_compliance_document(document: ComplianceDocument) -> str:
+    """Delete the document (its file goes once the deletion commits); returns its name for the message."""
+    name = document.original_name
+    document.delete()
+    return name
 
 
 # --- Key figure import ---------------------------------------------------------------------

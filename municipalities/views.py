@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.editing import edit_rows
+from core.editing import edit_rows, form_values
 from core.exports import export_response
 from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
 from core.scoping import get_for_user
-from municipalities import services
+from municipalities import perms, services
 from municipalities.exports import overview_columns
 from municipalities.filters import OverviewFilterSet
 from municipalities.forms import (
@@ -24,8 +24,6 @@ from municipalities.forms import (
     MunicipalityProfileForm,
 )
 from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
-
-CHANGE = "municipalities.change_municipality"
 
 
 @login_required
@@ -53,7 +51,7 @@ def county_detail(request, code):
             "overview": overview,
             "filters": filterset.form,
             "obligations": Obligation.choices,
-            "can_import": request.user.has_perm("municipalities.import_key_figures"),
+            "can_import": request.user.has_perm(perms.IMPORT_KEYFIGURE),
             "query": request.GET.urlencode(),
         },
     )
@@ -77,13 +75,15 @@ def municipality_detail(request, code):
             # Declared by the actions app; read by its relation name only.
             "support_activities": municipality.support_activities.order_by("-date"),
             "history": services.municipality_history(municipality),
-            "can_change": request.user.has_perm(CHANGE, municipality),
+            "can_change": request.user.has_perm(perms.CHANGE_MUNICIPALITY, municipality),
         },
     )
 
 
 def _editable_municipality(request, code) -> Municipality:
-    return get_for_user(request.user, Municipality.objects.select_related("county"), perm=CHANGE, code=code)
+    return get_for_user(
+        request.user, Municipality.objects.select_related("county"), perm=perms.CHANGE_MUNICIPALITY, code=code
+    )
 
 
 @login_required
@@ -92,7 +92,7 @@ def municipality_edit(request, code):
     municipality = _editable_municipality(request, code)
     form = MunicipalityProfileForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(municipality, form_values(form))
         messages.success(request, _("The profile of %(name)s is saved.") % {"name": municipality.name})
         return redirect(municipality)
     return render(
@@ -140,7 +140,15 @@ def compliance_edit(request, code, obligation):
     form = ComplianceItemForm(request.POST or None, request.FILES or None, instance=item, obligation=obligation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_compliance_item(form, municipality, obligation, request.user)
+            services.save_compliance_item(
+                municipality,
+                obligation,
+                item,
+                form_values(form),
+                document=form.cleaned_data.get("document"),
+                visibility=form.cleaned_data.get("document_visibility") or "",
+                user=request.user,
+            )
         except DocumentNotStoredError as error:
             form.add_error("document", error)
         else:
@@ -171,13 +179,12 @@ def compliance_document_delete(request, pk):
     document = get_for_user(
         request.user,
         ComplianceDocument.objects.select_related("item__municipality"),
-        perm="municipalities.delete_compliancedocument",
+        perm=perms.DELETE_COMPLIANCEDOCUMENT,
         pk=pk,
     )
     municipality = document.item.municipality
     if request.method == "POST":
-        name = document.original_name
-        document.delete()
+        name = services.delete_compliance_document(document)
         messages.success(request, _("The document %(name)s is deleted.") % {"name": name})
         return redirect(municipality)
     return render(request, "municipalities/document_confirm_delete.html", {"document": document})
@@ -186,7 +193,7 @@ def compliance_document_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_figures_import(request):
-    if not request.user.has_perm("municipalities.import_key_figures"):
+    if not request.user.has_perm(perms.IMPORT_KEYFIGURE):
         raise PermissionDenied
     form = KeyFigureImportForm(request.POST or None, request.FILES or None)
     result = None

@@ -204,7 +204,7 @@ class ApiToken(models.Model):
     """A personal key for the read-only API (``/api/``): it sees exactly what its user sees.
 
     Only the SHA-256 hash of the key is stored; the key itself is shown once, when it is
-    created (``portal.api.authentication.issue_token``).
+    created (``portal.services.issue_token``).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))

@@ -1,19 +1,23 @@
-"""The named permissions of the site itself: reports."""
+"""Who holds each permission of ``portal/perms.py``."""
 
 import rules
 
 from core.predicates import can_change
 from core.scoping import scope_for
+from portal import perms
 
 
 @rules.predicate
-def reads_county_reports(user, county) -> bool:
-    """County reports are for the county's coordinators and steering group."""
-    scope = scope_for(user)
-    return county is not None and (scope.national or county.pk in scope.coordinator_counties | scope.steering_counties)
+def may_request_report(user, scope_object) -> bool:
+    """County reports are for the county's coordinators and steering group; a municipality's report
+    for those who change the municipality (its officers and the county's coordinators)."""
+    if scope_object is None:
+        return False
+    if scope_object._meta.model_name == "county":
+        scope = scope_for(user)
+        return scope.national or scope_object.pk in scope.coordinator_counties | scope.steering_counties
+    return can_change(user, scope_object)
 
 
-rules.add_perm("portal.request_county_report", reads_county_reports)
-# Municipality reports: the municipality's officers and the county's coordinators.
-rules.add_perm("portal.request_municipality_report", can_change)
-rules.add_perm("portal.retry_report", can_change)
+rules.add_perm(perms.REQUEST_REPORT, may_request_report)
+rules.add_perm(perms.RETRY_REPORT, can_change)

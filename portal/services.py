@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from core.jobs import enqueue
 from core.roles import Role
 from core.scoping import forget_scope, grants_for
 from municipalities.models import County, Municipality
-from portal.models import ROLE_SCOPE_FIELDS, Grant, User
+from portal.models import ROLE_SCOPE_FIELDS, ApiToken, Grant, User
 
 
 @dataclass(frozen=True)
@@ -138,3 +140,26 @@ def request_password_reset(email: str, *, domain: str, use_https: bool, language
 
 def users_for_password_reset(email: str) -> Iterable[User]:
     return User.objects.filter(email__iexact=email, is_active=True)
+
+
+# --- API keys --------------------------------------------------------------------------------------
+
+
+def hash_key(key: str) -> str:
+    """What is stored of an API key, and what a request's key is looked up by."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_token(user, name: str) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` and return it with its key (which is not stored)."""
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_key(key), prefix=key[:8])
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -25,8 +25,8 @@ from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
 from core.roles import Role
 from municipalities.models import ComplianceDocument, County, Municipality
-from portal.api.authentication import issue_token
 from portal.models import ApiToken, Grant, Report, ReportStatus
+from portal.services import issue_token
 from tests.factories import (
     MINIMAL_PDF,
     REVIEW_SCORES,

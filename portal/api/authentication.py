@@ -7,39 +7,18 @@ so every endpoint scopes with ``visible_to(request.user)`` like the rest of the 
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from portal.models import ApiToken
+from portal.services import hash_key
 
 KEYWORD = "Token"
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def issue_token(user, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user`` and return it with its key (which is not stored)."""
-    key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_key(key), prefix=key[:8])
-    return token, key
-
-
-@transaction.atomic
-def revoke_token(token: ApiToken) -> ApiToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

@@ -37,9 +37,9 @@ from municipalities.models import County, Municipality
 from municipalities.services import latest_key_figures
 from portal.api import docs
 from portal.api import serializers as s
-from portal.api.authentication import issue_token, revoke_token
 from portal.api.public import readable
 from portal.models import ApiToken
+from portal.services import issue_token, revoke_token
 
 # --- The resources -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.files.responses import document_response
 from core.scoping import get_for_user
 from municipalities.models import County, Municipality
+from portal import perms
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import services
 
@@ -41,9 +42,9 @@ class ReportRequestForm(forms.Form):
 def _scope(request, code: str, kind: str):
     if kind == ReportKind.COUNTY:
         county = get_for_user(request.user, County, code=code)
-        return county, None, request.user.has_perm("portal.request_county_report", county)
+        return county, None, request.user.has_perm(perms.REQUEST_REPORT, county)
     municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
-    return municipality.county, municipality, request.user.has_perm("portal.request_municipality_report", municipality)
+    return municipality.county, municipality, request.user.has_perm(perms.REQUEST_REPORT, municipality)
 
 
 @login_required
@@ -112,7 +113,7 @@ def report_file(request, pk):
 @login_required
 @require_POST
 def report_retry(request, pk):
-    report = get_for_user(request.user, Report, perm="portal.retry_report", pk=pk)
+    report = get_for_user(request.user, Report, perm=perms.RETRY_REPORT, pk=pk)
     if report.status != ReportStatus.FAILED:
         messages.info(request, _("Only a failed report can be tried again."))
         return redirect(report)

@@ -33,11 +33,11 @@ from actions.models import (
 )
 from agreements.models import CooperationAgreement
 from core.files.models import fill_document
-from portal.api.authentication import issue_token
 from portal.dashboard import dashboard_for
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import gather, services
 from portal.search import search
+from portal.services import issue_token
 from tests.factories import (
     ActionPlanFactory,
     AgreementFactory,

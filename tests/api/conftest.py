@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from portal.api.authentication import issue_token
+from portal.services import issue_token
 
 
 @pytest.fixture(autouse=True)

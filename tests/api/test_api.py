@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.test import override_settings
 
-from portal.api.authentication import revoke_token
+from portal.services import revoke_token
 from tests.factories import (
     ActionPlanFactory,
     AgreementFactory,

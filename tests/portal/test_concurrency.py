@@ -27,6 +27,7 @@ from core.concurrency import (
     handle_conflict,
     save_versioned,
 )
+from core.editing import form_values
 from tests.factories import UserFactory
 from tests.portal.concurrency_models import Note, NoteForm
 
@@ -105,10 +106,15 @@ def post(data: QueryDict, pk: int) -> NoteForm:
     return NoteForm(data, instance=Note.objects.get(pk=pk))
 
 
+def save_form(form: NoteForm, **extra) -> Note:
+    """What a service does with a valid form: its values saved over the version the user saw."""
+    return save_versioned(form.instance, form_values(form), seen_version=form.seen_version, **extra)
+
+
 def save_as(data: QueryDict, pk: int, **extra) -> Note:
     form = post(data, pk)
     assert form.is_valid(), form.errors
-    return save_versioned(form, **extra)
+    return save_form(form, **extra)
 
 
 def test_an_edit_saves_and_raises_the_version(note, django_assert_num_queries):
@@ -118,7 +124,7 @@ def test_an_edit_saves_and_raises_the_version(note, django_assert_num_queries):
     form = post(data, note.pk)
     with django_assert_num_queries(1):  # the version check is the one query validation adds
         assert form.is_valid(), form.errors
-    saved = save_versioned(form)
+    saved = save_form(form)
 
     assert saved.version == 2
     note.refresh_from_db()
@@ -131,7 +137,7 @@ def test_a_new_object_is_saved_with_version_one():
     form = NoteForm({"title": "Fresh", "colour": "green"})
     assert form.is_valid(), form.errors
 
-    saved = save_versioned(form)
+    saved = save_form(form)
 
     assert Note.objects.get(pk=saved.pk).version == 1
 
@@ -205,7 +211,7 @@ def test_a_change_outside_the_form_does_not_stop_the_save_and_is_kept(note):
 
     form = post(changed(anna, title="Anna's plan"), note.pk)
     assert form.is_valid(), form.errors
-    save_versioned(form)
+    save_form(form)
 
     note.refresh_from_db()
     assert (note.title, note.archived, note.version) == ("Anna's plan", True, 3)
@@ -218,7 +224,7 @@ def test_submitting_the_same_change_twice_is_accepted(note):
     form = post(data, note.pk)  # a double click, or back and submit again
 
     assert form.is_valid(), form.errors
-    assert save_versioned(form).version == 3
+    assert save_form(form).version == 3
     assert Note.objects.get(pk=note.pk).title == "Anna's plan"
 
 
@@ -290,7 +296,7 @@ def test_a_save_after_the_check_that_loses_the_race_raises_and_shows_the_conflic
     save_as(changed(opened(note.pk), body="Bertil's body"), note.pk)
 
     with pytest.raises(ConcurrentEditError):
-        save_versioned(form)
+        save_form(form)
     handle_conflict(form)
 
     note.refresh_from_db()
@@ -309,7 +315,7 @@ def test_losing_the_race_to_a_change_outside_the_form_asks_to_save_again(note):
     archived.save()
 
     with pytest.raises(ConcurrentEditError):
-        save_versioned(form)
+        save_form(form)
     handle_conflict(form)
 
     assert form.non_field_errors() == [str(SAME_MOMENT_MESSAGE)]
@@ -360,7 +366,7 @@ def test_of_two_saves_racing_on_postgresql_exactly_one_wins():
             assert form.is_valid(), form.errors
             start.wait(timeout=10)
             try:
-                save_versioned(form)
+                save_form(form)
             except ConcurrentEditError:
                 handle_conflict(form)
                 results[name] = form.conflict

@@ -61,8 +61,8 @@ from core.roles import Role
 from devtools.scale import MARK, generate
 from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, Municipality
 from municipalities.services import DATA_DIR, load_reference_data
-from portal.api.authentication import issue_token
 from portal.models import Grant, Report, ReportKind, ReportStatus, User
+from portal.services import issue_token
 from tests.factories import compliance_document
 from tests.frame import frame_problems
 from tests.matrix import url_names

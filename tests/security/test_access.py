@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
 from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement
 from municipalities.models import ComplianceDocument
-from portal.api.authentication import issue_token
 from portal.models import ApiToken, Report
+from portal.services import issue_token
 from tests.factories import MINIMAL_PDF
 from tests.helpers import PRODUCTION_ENV, python
 from tests.matrix import INACTIVE, NO_ROLE, Row, check_row, expect, extra_user, matrix_cases, uncovered

@@ -25,9 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from portal.api.authentication import issue_token
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import render, services
+from portal.services import issue_token
 from tests.factories import REVIEW_SCORES, compliance_document, progress_update
 from tests.security.fuzz_support import read_page
 from tests.worlds import PoisonedWorld, grown

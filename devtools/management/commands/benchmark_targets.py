@@ -22,9 +22,8 @@ from agreements.models import CitizenPledge, CooperationAgreement, PledgeStatus
 from core.roles import Role
 from devtools.scale import USER_PREFIX, generated_data_exists, real_data
 from municipalities.models import County
-from portal.api.authentication import issue_token
 from portal.models import Grant, User
-from portal.services import ScopeRequest, create_user_with_role
+from portal.services import ScopeRequest, create_user_with_role, issue_token
 
 COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN = (r.value for r in Role)
 ANONYMOUS, TOKEN = "anonymous", "token"

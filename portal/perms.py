@@ -1,0 +1,7 @@
+"""The named permissions of the site itself, each ``portal.<verb>_<model>``.
+
+Views and tests use these names; ``rules.py`` says who holds each.
+"""
+
+REQUEST_REPORT = "portal.request_report"  # obj: the County or the Municipality the report is about
+RETRY_REPORT = "portal.retry_report"
