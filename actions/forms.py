@@ -22,9 +22,10 @@ from actions.services import normalised_name, similar_actors
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
+from core.forms import DateInput
 from municipalities.models import County, Municipality
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def county_actors(county_id: int):

@@ -22,9 +22,10 @@ from agreements.models import (
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
+from core.forms import DateInput
 from municipalities.models import Municipality
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 YEAR = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
 

@@ -1,10 +1,12 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
 from core.files.validation import megabytes
+from core.forms import DateInput
 from municipalities.models import (
     ComplianceItem,
     ComplianceState,
@@ -53,8 +55,6 @@ class KeyFigureForm(forms.ModelForm):
         fields = ["year", "population", "reported_crimes"]
 
     def clean_year(self):
-        from django.utils import timezone  # noqa: PLC0415 - only needed here
-
         year = self.cleaned_data["year"]
         if not 1968 <= year <= timezone.localdate().year:
             raise forms.ValidationError(_("Give a year between 1968 and this year."))
@@ -107,7 +107,7 @@ class ComplianceItemForm(forms.ModelForm):
             "responsible",
             "notes",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, obligation: str, **kwargs):
         super().__init__(*args, **kwargs)

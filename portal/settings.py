@@ -341,7 +341,7 @@ REST_FRAMEWORK = {
         "token": env("API_RATE_TOKEN", default="1000/hour"),
         "anonymous": env("API_RATE_ANONYMOUS", default="200/hour"),
     },
-    "EXCEPTION_HANDLER": "portal.api.policies.exception_handler",
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -1,7 +1,8 @@
-"""How the API answers as a whole: errors, pagination and rate limits (named in REST_FRAMEWORK).
+"""How the API pages and limits its answers, and the error for a bad parameter (named in REST_FRAMEWORK).
 
-Kept apart from the views: DRF reads these classes from its settings while ``rest_framework.views``
-is imported, so this module must not import it at load time.
+DRF reads the pagination and throttle classes from its settings while ``rest_framework.views`` is
+imported, so this module does not import that module; the error handler, which needs it, is in
+``portal/api/errors.py`` (DRF loads it at the first error).
 """
 
 from __future__ import annotations
@@ -23,33 +24,6 @@ class BadParameter(exceptions.APIException):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-def _first_error(detail) -> tuple[str | None, str]:
-    """The first (field, message) of a DRF error detail, however nested."""
-    if isinstance(detail, dict):
-        field, inner = next(iter(detail.items()))
-        _inner_field, message = _first_error(inner)
-        return (None if field == api_settings.NON_FIELD_ERRORS_KEY else field), message
-    if isinstance(detail, list):
-        return _first_error(detail[0]) if detail else (None, "Invalid request.")
-    return None, str(detail)
-
-
-def exception_handler(exc, context):
-    """Every API error is ``{"error": "<what is wrong>", "field": "<parameter>" | null}``."""
-    from rest_framework.views import exception_handler as drf_exception_handler  # noqa: PLC0415 - see above
-
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    field = getattr(exc, "field", None)
-    if isinstance(exc, exceptions.ValidationError):
-        field, message = _first_error(exc.detail)
-    else:
-        message = str(exc.detail) if hasattr(exc, "detail") else str(exc)
-    response.data = {"error": message, "field": field}
-    return response
 
 
 # --- Pagination and throttling -----------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Prefetch
@@ -31,12 +30,13 @@ from rest_framework.response import Response
 from actions.filters import PlanFilterSet
 from actions.models import ActionPlan, Measure
 from agreements.filters import AgreementFilterSet, PledgeFilterSet
-from agreements.models import CitizenPledge, CooperationAgreement
+from agreements.models import CitizenPledge, CooperationAgreement, PledgeCommitment
 from municipalities.filters import CodeFilter, MunicipalityFilterSet
 from municipalities.models import County, Municipality
 from municipalities.services import latest_key_figures
 from portal.api import docs
 from portal.api import serializers as s
+from portal.api.forms import TokenForm
 from portal.api.public import readable
 from portal.models import ApiToken
 from portal.services import issue_token, revoke_token
@@ -223,8 +223,6 @@ class PledgeViewSet(_MunicipalDocumentViewSet):
         )
 
     def last_modified(self, objects):
-        from agreements.models import PledgeCommitment  # noqa: PLC0415
-
         ids = [obj.pk for obj in objects]
         stamps = [
             _history_max(CitizenPledge.history, id__in=ids),
@@ -265,14 +263,6 @@ def not_found(request, path=""):
 
 
 # --- Personal tokens: the page where users create and revoke them ---------------------------------
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name of the key"),
-        max_length=100,
-        help_text=_("What you will use the key for, so you recognise it later."),
-    )
 
 
 @login_required

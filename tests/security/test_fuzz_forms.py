@@ -274,13 +274,13 @@ CASES = [
     ),
     Case(
         "report_request",
-        ("portal.reports.views.ReportRequestForm",),
+        ("portal.reports.forms.ReportRequestForm",),
         "county_coordinator",
         lambda w: reverse("portal:county_reports", kwargs={"code": w.own_county.code}),
     ),
     Case(
         "api_token",
-        ("portal.api.views.TokenForm",),
+        ("portal.api.forms.TokenForm",),
         "municipal_officer",
         lambda w: reverse("api:tokens"),
         lambda w: {"name": "Min nyckel"},
