@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.files.models import Document
-from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
+from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet, ScopePath
 
 
 class ActorKind(models.TextChoices):
@@ -77,17 +77,17 @@ class CountyPartQuerySet(ScopedQuerySet):
     result, dashboard, report and API answer that reads them through this queryset.
     """
 
-    county_path = "county_id"
+    scope_path = ScopePath(county="county")
     plan_path: str | None = None  # "" for the plan itself, "plan" for its measures, …
 
     def visible_q(self, scope: Scope) -> Q:
-        readable = Q(**{f"{self.county_path}__in": scope.read_counties})
+        readable = self.scope_path.in_counties(scope.read_counties)
         if self.plan_path is None:
             return readable
-        return (readable & self.published_q()) | Q(**{f"{self.county_path}__in": scope.coordinator_counties})
+        return (readable & self.published_q()) | self.scope_path.in_counties(scope.coordinator_counties)
 
     def editable_q(self, scope: Scope) -> Q:
-        return Q(**{f"{self.county_path}__in": scope.coordinator_counties})
+        return self.scope_path.in_counties(scope.coordinator_counties)
 
     def published_q(self) -> Q:
         """Rows whose plan is no longer a draft (stated positively: every status but draft)."""
@@ -150,7 +150,7 @@ class ActionPlan(Versioned):
 
 
 class PlanDocumentQuerySet(CountyPartQuerySet):
-    county_path = "plan__county_id"
+    scope_path = ScopePath(county="plan__county")
     plan_path = "plan"
 
 
@@ -220,15 +220,16 @@ class ProgressStatus(models.Model):
 
 
 class MeasureQuerySet(CountyPartQuerySet):
-    county_path = "plan__county_id"
+    scope_path = ScopePath(county="plan__county")
     plan_path = "plan"
 
     def reportable_q(self, scope: Scope) -> Q:
         """Measures the scope may post progress on: the county's coordinators, the lead and
         participating actors' contacts, and the officers of participating municipalities."""
+        in_counties = self.scope_path.in_counties
         return (
-            Q(plan__county_id__in=scope.coordinator_counties)
-            | Q(plan__county_id__in=scope.actor_counties, participants__actor_id__in=scope.actor_ids)
+            in_counties(scope.coordinator_counties)
+            | (in_counties(scope.actor_counties) & Q(participants__actor_id__in=scope.actor_ids))
             | Q(municipalities__in=scope.officer_municipalities)
         )
 
@@ -366,7 +367,7 @@ class Measure(Versioned):
 
 
 class MeasurePartQuerySet(CountyPartQuerySet):
-    county_path = "measure__plan__county_id"
+    scope_path = ScopePath(county="measure__plan__county")
     plan_path = "measure__plan"
 
 
@@ -509,7 +510,7 @@ class Indicator(models.Model):
 
 
 class IndicatorValueQuerySet(CountyPartQuerySet):
-    county_path = "indicator__measure__plan__county_id"
+    scope_path = ScopePath(county="indicator__measure__plan__county")
     plan_path = "indicator__measure__plan"
 
 

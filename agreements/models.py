@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
 from core.files.models import Document
-from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet
+from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet, ScopePath
 
 # --- Focus areas (a vocabulary the county can extend) ------------------------------------------
 
@@ -53,20 +53,15 @@ class MunicipalDocumentQuerySet(ScopedQuerySet):
     """Agreements and pledges: published ones are read in the whole county, drafts only by their
     municipality's officers and the county's coordinators, who are also the ones who change them."""
 
-    municipality_path = "municipality"
+    scope_path = ScopePath(municipality="municipality")
     public_q = Q()
 
-    def _path(self, suffix: str) -> str:
-        return f"{self.municipality_path}__{suffix}" if suffix else self.municipality_path
-
     def owner_q(self, scope: Scope) -> Q:
-        return Q(**{f"{self._path('county_id')}__in": scope.coordinator_counties}) | Q(
-            **{f"{self._path('id')}__in": scope.officer_municipalities}
-        )
+        path = self.scope_path
+        return path.in_counties(scope.coordinator_counties) | path.in_municipalities(scope.officer_municipalities)
 
     def visible_q(self, scope: Scope) -> Q:
-        in_county = Q(**{f"{self._path('county_id')}__in": scope.read_counties})
-        return in_county & (self.public_q | self.owner_q(scope))
+        return self.scope_path.in_counties(scope.read_counties) & (self.public_q | self.owner_q(scope))
 
     def editable_q(self, scope: Scope) -> Q:
         return self.owner_q(scope)
@@ -153,7 +148,7 @@ class CooperationAgreement(Versioned):
 
 
 class AgreementPartQuerySet(MunicipalDocumentQuerySet):
-    municipality_path = "agreement__municipality"
+    scope_path = ScopePath(municipality="agreement__municipality")
     public_q = Q(agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
 
 
@@ -329,7 +324,7 @@ class CommitmentStatus(models.TextChoices):
 
 
 class PledgePartQuerySet(MunicipalDocumentQuerySet):
-    municipality_path = "pledge__municipality"
+    scope_path = ScopePath(municipality="pledge__municipality")
     public_q = Q(pledge__status=PledgeStatus.PUBLISHED)
 
 
@@ -381,16 +376,11 @@ class Assessment(models.TextChoices):
 class FollowUpQuerySet(MunicipalDocumentQuerySet):
     """Follow-ups are read with what they follow up (a pledge or an agreement)."""
 
-    def owner_q(self, scope: Scope) -> Q:
-        return Q(municipality__county_id__in=scope.coordinator_counties) | Q(
-            municipality_id__in=scope.officer_municipalities
-        )
-
     def visible_q(self, scope: Scope) -> Q:
         public = Q(pledge__status=PledgeStatus.PUBLISHED) | Q(
             agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED]
         )
-        return Q(municipality__county_id__in=scope.read_counties) & (public | self.owner_q(scope))
+        return self.scope_path.in_counties(scope.read_counties) & (public | self.owner_q(scope))
 
 
 class FollowUp(models.Model):
@@ -470,13 +460,16 @@ SCORE_HELP = _("0 = missing, 1 = weak, 2 = acceptable, 3 = good")
 class ReviewQuerySet(ScopedQuerySet):
     """The county reviews; the reviewed municipality reads its own reviews."""
 
+    scope_path = ScopePath(municipality="municipality")
+
     def visible_q(self, scope: Scope) -> Q:
-        return Q(municipality__county_id__in=scope.coordinator_counties | scope.steering_counties) | Q(
-            municipality_id__in=scope.officer_municipalities
+        path = self.scope_path
+        return path.in_counties(scope.coordinator_counties | scope.steering_counties) | path.in_municipalities(
+            scope.officer_municipalities
         )
 
     def editable_q(self, scope: Scope) -> Q:
-        return Q(municipality__county_id__in=scope.coordinator_counties)
+        return self.scope_path.in_counties(scope.coordinator_counties)
 
 
 def _score_field(label):

@@ -117,12 +117,47 @@ def forget_scope(user: Any) -> None:
             delattr(user, attr)
 
 
+@dataclass(frozen=True)
+class ScopePath:
+    """Where a row's county, or its municipality (and through it the county), is: lookups from the row.
+
+    A queryset declares it once (``scope_path = ScopePath(municipality="pledge__municipality")``) and
+    builds its rules from ``in_counties`` and ``in_municipalities`` instead of spelling the path in
+    every ``Q``. A row of a county has only ``county``; a row of a municipality names the municipality,
+    and its county is the municipality's.
+    """
+
+    county: str = ""
+    municipality: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.county) == bool(self.municipality):
+            raise ValueError("A scope path names either the county or the municipality")
+
+    @property
+    def county_lookup(self) -> str:
+        return self.county or f"{self.municipality}__county"
+
+    def in_counties(self, county_ids: frozenset[int]) -> Q:
+        """Rows of these counties (those of their municipalities too)."""
+        return Q(**{f"{self.county_lookup}__in": county_ids})
+
+    def in_municipalities(self, municipality_ids: frozenset[int]) -> Q:
+        """Rows of these municipalities; a county's own rows are in none."""
+        if not self.municipality:
+            return Q(pk__in=[])
+        return Q(**{f"{self.municipality}__in": municipality_ids})
+
+
 class ScopedQuerySet(models.QuerySet):
     """A QuerySet that knows which rows a scope may see and change.
 
-    Subclasses define ``visible_q`` and, where users change the model, ``editable_q``.
-    National administrators see and change everything; anonymous users nothing.
+    Subclasses define ``visible_q`` and, where users change the model, ``editable_q``, with the
+    ``scope_path`` they declare (``ScopePath``). National administrators see and change everything;
+    anonymous users nothing.
     """
+
+    scope_path: ScopePath | None = None
 
     def visible_q(self, scope: Scope) -> Q:
         raise NotImplementedError(f"{self.model.__name__} must say which rows a scope sees")

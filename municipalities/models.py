@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files.models import Document
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Scope, ScopedQuerySet, ScopePath
 
 
 class CountyQuerySet(ScopedQuerySet):
@@ -104,13 +104,14 @@ class Municipality(models.Model):
 class MunicipalityPartQuerySet(ScopedQuerySet):
     """Rows that belong to one municipality are seen and changed as the municipality is."""
 
+    scope_path = ScopePath(municipality="municipality")
+
     def visible_q(self, scope: Scope) -> Q:
-        return Q(municipality__county_id__in=scope.read_counties)
+        return self.scope_path.in_counties(scope.read_counties)
 
     def editable_q(self, scope: Scope) -> Q:
-        return Q(municipality__county_id__in=scope.coordinator_counties) | Q(
-            municipality_id__in=scope.officer_municipalities
-        )
+        path = self.scope_path
+        return path.in_counties(scope.coordinator_counties) | path.in_municipalities(scope.officer_municipalities)
 
 
 class CouncilMemberKind(models.TextChoices):
@@ -333,14 +334,15 @@ class ComplianceDocumentQuerySet(ScopedQuerySet):
     """The municipality's officers and the county's coordinators read every document; the rest of
     the county only those shared with the county."""
 
+    scope_path = ScopePath(municipality="item__municipality")
+
     def visible_q(self, scope: Scope) -> Q:
-        shared = Q(visibility=DocumentVisibility.COUNTY, item__municipality__county_id__in=scope.read_counties)
+        shared = Q(visibility=DocumentVisibility.COUNTY) & self.scope_path.in_counties(scope.read_counties)
         return shared | self.editable_q(scope)
 
     def editable_q(self, scope: Scope) -> Q:
-        return Q(item__municipality__county_id__in=scope.coordinator_counties) | Q(
-            item__municipality_id__in=scope.officer_municipalities
-        )
+        path = self.scope_path
+        return path.in_counties(scope.coordinator_counties) | path.in_municipalities(scope.officer_municipalities)
 
 
 class ComplianceDocument(Document):

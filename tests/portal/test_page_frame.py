@@ -17,8 +17,8 @@ from django.utils import translation
 
 from core.scoping import scope_for
 from portal.context_processors import navigation
-from tests.browser.fixtures import html_errors
 from tests.frame import TITLE_MAX, frame_problems, parse_frame
+from tests.helpers import html_errors
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><main>{body}</main></body></html>"""
