@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext
 
-from actions import services as action_services
+from actions import queries as action_queries
 from actions.models import ActionPlan, Measure, PlanStatus
 from core import charts
 from core.collation import swedish_key
@@ -41,8 +41,8 @@ def current_plan(plans: list[ActionPlan]) -> ActionPlan | None:
 def county_plan(user, county, today: datetime.date):
     """The county's current plan that ``user`` may see, its measures and its summary (or None, [], None)."""
     plan = current_plan(list(ActionPlan.objects.visible_to(user).filter(county=county)))
-    measures = action_services.plan_measures(plan) if plan else []
-    summary = action_services.summarise_plan(plan, measures, today) if plan else None
+    measures = action_queries.plan_measures(plan) if plan else []
+    summary = action_queries.summarise_plan(plan, measures, today) if plan else None
     return plan, measures, summary
 
 
@@ -170,7 +170,7 @@ def current_plans_progress() -> tuple[dict[int, ActionPlan | None], dict[int, De
     for measure in Measure.objects.filter(plan_id__in=plan_ids).select_related("latest_update__status"):
         measures_by_plan[measure.plan_id].append(measure)
     progress = {
-        county_id: action_services.plan_progress(measures_by_plan[plan.pk]) if plan else None
+        county_id: action_queries.plan_progress(measures_by_plan[plan.pk]) if plan else None
         for county_id, plan in current.items()
     }
     return current, progress

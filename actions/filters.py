@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from actions import services
+from actions import queries
 from actions.models import ActionPlan, Actor, Measure, ProgressStatus
 from municipalities.filters import PeriodFilterSet
 
@@ -13,8 +13,8 @@ from municipalities.filters import PeriodFilterSet
 class MeasureFilterSet(django_filters.FilterSet):
     """Filters a plan's measures by status, actor and flag.
 
-    Flags are derived from dates, so the filtering runs on the plan's rows (``services.filter_measures``),
-    not in SQL: ``measures`` is the plan's list of measures (``services.plan_measures``). An invalid
+    Flags are derived from dates, so the filtering runs on the plan's rows (``queries.filter_measures``),
+    not in SQL: ``measures`` is the plan's list of measures (``queries.plan_measures``). An invalid
     query shows every measure.
     """
 
@@ -42,7 +42,7 @@ class MeasureFilterSet(django_filters.FilterSet):
         if not self.is_bound or not self.is_valid():
             return self.measures
         data = self.form.cleaned_data
-        return services.filter_measures(self.measures, status=data["status"], actor=data["actor"], flag=data["flag"])
+        return queries.filter_measures(self.measures, status=data["status"], actor=data["actor"], flag=data["flag"])
 
 
 class PlanFilterSet(PeriodFilterSet):

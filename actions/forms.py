@@ -18,7 +18,7 @@ from actions.models import (
     SupportActivity,
     WorkingGroupMember,
 )
-from actions.services import normalised_name, similar_actors
+from actions.queries import normalised_name, similar_actors
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import perms, services
+from actions import perms, queries, services
 from actions.exports import measure_columns, support_activity_columns
 from actions.filters import MeasureFilterSet
 from actions.forms import (
@@ -111,8 +111,8 @@ def plan_detail(request, pk):
         ActionPlan.objects.select_related("county").prefetch_related("adopting_actors", "documents"),
         pk=pk,
     )
-    measures = services.plan_measures(plan)
-    summary = services.summarise_plan(plan, measures)
+    measures = queries.plan_measures(plan)
+    summary = queries.summarise_plan(plan, measures)
     filterset = MeasureFilterSet(request.GET or None, measures=measures, plan=plan)
     shown = filterset.qs
     export = request.GET.get("format")
@@ -128,7 +128,7 @@ def plan_detail(request, pk):
             "filters": filterset.form,
             "can_change": request.user.has_perm(perms.CHANGE_ACTIONPLAN, plan),
             "query": request.GET.urlencode(),
-            "history": services.plan_history(plan),
+            "history": queries.plan_history(plan),
         },
     )
 
@@ -157,7 +157,7 @@ def _save_measure(form, *, plan=None):
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk):
     plan = get_for_user(request.user, ActionPlan, perm=perms.CHANGE_ACTIONPLAN, pk=pk)
-    form = MeasureForm(request.POST or None, plan=plan, initial={"number": services.next_measure_number(plan)})
+    form = MeasureForm(request.POST or None, plan=plan, initial={"number": queries.next_measure_number(plan)})
     if request.method == "POST" and form.is_valid() and (measure := _save_measure(form, plan=plan)):
         messages.success(request, _("The measure is created. Add its responsible actors next."))
         return redirect("actions:measure_actors_edit", pk=measure.pk)
@@ -200,10 +200,10 @@ def measure_detail(request, pk):
             "measure": measure,
             "updates": page.object_list,
             "page": page,
-            "indicators": [(i, services.indicator_chart(i)) for i in measure.indicators.all()],
+            "indicators": [(i, queries.indicator_chart(i)) for i in measure.indicators.all()],
             "can_change": request.user.has_perm(perms.CHANGE_MEASURE, measure),
             "can_report": request.user.has_perm(perms.ADD_PROGRESSUPDATE, measure),
-            "history": services.measure_history(measure),
+            "history": queries.measure_history(measure),
         },
     )
 
@@ -323,7 +323,7 @@ def indicator_edit(request, pk):
 @require_GET
 def actor_list(request, code):
     county = get_for_user(request.user, County, code=code)
-    own, national = services.county_actors_page(county)
+    own, national = queries.county_actors_page(county)
     return render(
         request,
         "actions/actor_list.html",
@@ -376,9 +376,9 @@ def actor_detail(request, pk):
         "actions/actor_detail.html",
         {
             "actor": actor,
-            "measures": services.actor_measures(actor, request.user),
+            "measures": queries.actor_measures(actor, request.user),
             "can_change": actor.county_id is not None and request.user.has_perm(perms.CHANGE_ACTOR, actor),
-            "history": services.actor_history(actor),
+            "history": queries.actor_history(actor),
         },
     )
 

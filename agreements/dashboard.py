@@ -16,13 +16,13 @@ from django.db.models import Count
 from django.utils.translation import gettext
 
 from agreements.models import AgreementStatus, CitizenPledge, CooperationAgreement, QualityReview
+from agreements.queries import county_agreements
 from agreements.reminders import Deadline, deadlines
-from agreements.services import county_agreements
 from core import charts, formatting
 from core.collation import swedish_key
 from core.registry import CountyHistory, Link, list_url
 from municipalities.models import ComplianceState, County, Municipality, Obligation
-from municipalities.services import county_overview
+from municipalities.queries import county_overview
 
 # Quality score bands: (lowest percent, highest percent); a municipality without a review is a band of its own.
 QUALITY_BANDS = ((0, 49), (50, 74), (75, 100))

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements import services
+from agreements import queries
 from municipalities.filters import MunicipalPeriodFilterSet
 from municipalities.models import County
 
@@ -44,7 +44,7 @@ class CountyListFilterSet(django_filters.FilterSet):
 class OverviewFilterSet(django_filters.FilterSet):
     """The county's agreement overview, by municipality name and what is missing or late.
 
-    States are derived from dates, so ``services.county_agreements`` filters the county's rows.
+    States are derived from dates, so ``queries.county_agreements`` filters the county's rows.
     An invalid query shows every municipality.
     """
 
@@ -65,7 +65,7 @@ class OverviewFilterSet(django_filters.FilterSet):
     @property
     def qs(self):
         params = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
-        return services.county_agreements(
+        return queries.county_agreements(
             self.county, self.request.user, q=params.get("q", ""), state=params.get("state", "")
         )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import Measure
-from agreements import perms, services
+from agreements import perms, queries, services
 from agreements.exports import county_columns, follow_up_columns, pledge_columns, review_columns
 from agreements.filters import CountyListFilterSet, OverviewFilterSet
 from agreements.forms import (
@@ -254,7 +254,7 @@ def agreement_detail(request, pk):
             "agreement": agreement,
             "pledges": CitizenPledge.objects.visible_to(request.user).filter(agreement=agreement),
             "reviews": QualityReview.objects.visible_to(request.user).filter(agreement=agreement),
-            "history": services.history(agreement),
+            "history": queries.history(agreement),
             "can_change": request.user.has_perm(perms.CHANGE_COOPERATIONAGREEMENT, agreement),
             "can_review": request.user.has_perm(perms.ADD_QUALITYREVIEW, agreement),
         },
@@ -354,9 +354,9 @@ def pledge_detail(request, pk):
         "agreements/pledge_detail.html",
         {
             "pledge": pledge,
-            "follow_up_missing": services.pledge_follow_up_missing(pledge),
+            "follow_up_missing": queries.pledge_follow_up_missing(pledge),
             "reviews": QualityReview.objects.visible_to(request.user).filter(pledge=pledge),
-            "history": services.history(pledge),
+            "history": queries.history(pledge),
             "can_change": request.user.has_perm(perms.CHANGE_CITIZENPLEDGE, pledge),
             "can_review": request.user.has_perm(perms.ADD_QUALITYREVIEW, pledge),
         },
@@ -398,7 +398,7 @@ def _target(request, kind, pk, perm):
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request, kind, pk):
     target = _target(request, kind, pk, perms.ADD_FOLLOWUP)
-    form = FollowUpForm(request.POST or None, items=services.follow_up_items(target))
+    form = FollowUpForm(request.POST or None, items=queries.follow_up_items(target))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_follow_up(

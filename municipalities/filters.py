@@ -10,14 +10,14 @@ from django.core.validators import RegexValidator
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from municipalities import services
+from municipalities import queries
 from municipalities.models import ComplianceState, County, Obligation
 
 
 class OverviewFilterSet(django_filters.FilterSet):
     """Filters and sorting of the county overview; every field is optional.
 
-    Compliance states are derived from dates, so ``services.county_overview`` filters and sorts
+    Compliance states are derived from dates, so ``queries.county_overview`` filters and sorts
     the county's rows; ``qs`` is that overview. An invalid query shows every municipality by name.
     """
 
@@ -41,9 +41,9 @@ class OverviewFilterSet(django_filters.FilterSet):
         self.county = county
 
     @property
-    def qs(self) -> services.CountyOverview:
+    def qs(self) -> queries.CountyOverview:
         params = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
-        return services.county_overview(self.county, **{k: v for k, v in params.items() if v})
+        return queries.county_overview(self.county, **{k: v for k, v in params.items() if v})
 
 
 # --- The API's query parameters --------------------------------------------------------------

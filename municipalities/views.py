@@ -12,7 +12,7 @@ from core.exports import export_response
 from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
 from core.scoping import get_for_user
-from municipalities import perms, services
+from municipalities import perms, queries, services
 from municipalities.exports import overview_columns
 from municipalities.filters import OverviewFilterSet
 from municipalities.forms import (
@@ -61,7 +61,7 @@ def county_detail(request, code):
 @require_GET
 def municipality_detail(request, code):
     municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
-    figures = services.ranked_key_figures(municipality)
+    figures = queries.ranked_key_figures(municipality)
     return render(
         request,
         "municipalities/municipality_detail.html",
@@ -70,11 +70,11 @@ def municipality_detail(request, code):
             "council_members": municipality.council_members.all(),
             "coordinators": municipality.coordinators.all(),
             "figures": figures,
-            "chart": services.crime_rate_chart(municipality, figures) if figures else "",
-            "compliance": services.compliance_views(municipality, request.user),
+            "chart": queries.crime_rate_chart(municipality, figures) if figures else "",
+            "compliance": queries.compliance_views(municipality, request.user),
             # Declared by the actions app; read by its relation name only.
             "support_activities": municipality.support_activities.order_by("-date"),
-            "history": services.municipality_history(municipality),
+            "history": queries.municipality_history(municipality),
             "can_change": request.user.has_perm(perms.CHANGE_MUNICIPALITY, municipality),
         },
     )

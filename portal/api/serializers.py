@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actions.services import plan_progress
+from actions.queries import plan_progress
 from core.formatting import round_half_up
 from municipalities.models import Obligation, compliance_state
 

@@ -33,7 +33,7 @@ from agreements.filters import AgreementFilterSet, PledgeFilterSet
 from agreements.models import CitizenPledge, CooperationAgreement, PledgeCommitment
 from municipalities.filters import CodeFilter, MunicipalityFilterSet
 from municipalities.models import County, Municipality
-from municipalities.services import latest_key_figures
+from municipalities.queries import latest_key_figures
 from portal.api import docs
 from portal.api import serializers as s
 from portal.api.forms import TokenForm

@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_o
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from actions import services as action_services
+from actions import queries as action_queries
 from actions.models import (
     ActionPlan,
     Indicator,
@@ -26,7 +26,7 @@ from actions.models import (
     ProgressUpdate,
     Tone,
 )
-from agreements import services as agreement_services
+from agreements import queries as agreement_queries
 from agreements.models import (
     AgreementStatus,
     CitizenPledge,
@@ -37,7 +37,7 @@ from agreements.models import (
 )
 from agreements.reminders import deadlines
 from core import charts
-from municipalities import services as municipality_services
+from municipalities import queries as municipality_queries
 from municipalities.models import ComplianceState, Municipality, Obligation
 from portal.models import Report, ReportStatus
 
@@ -180,7 +180,7 @@ def _described(measures: list[Measure], today: datetime.date) -> list[DescribedM
     for measure in chosen:
         indicators = list(measure.indicators.all())
         charts_shown = [
-            (i, action_services.indicator_chart(i), list(i.values.all())) for i in indicators[:INDICATOR_CHARTS]
+            (i, action_queries.indicator_chart(i), list(i.values.all())) for i in indicators[:INDICATOR_CHARTS]
         ]
         more = [
             (i, IndicatorValue(indicator=i, value=i.latest_value, date=i.latest_date) if i.latest_date else None)
@@ -196,9 +196,9 @@ def county_context(report: Report) -> dict:
     plan = _current_plan(county)
     today = timezone.localdate()
     measures: list[Measure] = list(plan.measures.with_state().order_by("number")) if plan is not None else []
-    summary = action_services.summarise_plan(plan, measures) if plan else None
-    overview = municipality_services.county_overview(county)
-    agreements = agreement_services.county_agreements(county, None)
+    summary = action_queries.summarise_plan(plan, measures) if plan else None
+    overview = municipality_queries.county_overview(county)
+    agreements = agreement_queries.county_agreements(county, None)
     period = (report.period_start, report.period_end)
     activities = [a for a in overview.support_activities if period[0] <= a.date <= period[1]]
     described = _described(measures, today)
@@ -240,7 +240,7 @@ def _agreement_counts(rows) -> dict[str, int]:
 
 def municipality_context(report: Report) -> dict:
     municipality = Municipality.objects.select_related("county").get(pk=report.municipality_id)
-    figures = municipality_services.ranked_key_figures(municipality)
+    figures = municipality_queries.ranked_key_figures(municipality)
     public_agreements = Q(status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
     published = CooperationAgreement.objects.filter(public_agreements, municipality=municipality)
     return {
@@ -250,9 +250,9 @@ def municipality_context(report: Report) -> dict:
         "council_members": list(municipality.council_members.all()),
         "coordinators": list(municipality.coordinators.all()),
         "figures": figures,
-        "chart": municipality_services.crime_rate_chart(municipality, figures) if figures else "",
+        "chart": municipality_queries.crime_rate_chart(municipality, figures) if figures else "",
         # A report lists no compliance documents: whoever reads it, the report opens none.
-        "compliance": municipality_services.compliance_views(municipality, None),
+        "compliance": municipality_queries.compliance_views(municipality, None),
         "agreements": list(
             CooperationAgreement.objects.filter(public_agreements, municipality=municipality).prefetch_related(
                 "focus_areas", "deliverables"

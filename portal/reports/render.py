@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,6 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
 
 
 def render_pdf(template: str, context: dict) -> RenderedPDF:
-    import time  # noqa: PLC0415
-
     started = time.perf_counter()
     html = render_html(template, context)
     rendered = time.perf_counter()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions import services
+from actions import queries
 from actions.models import Measure, ProgressUpdate
 from tests.factories import (
     ActionPlanFactory,
@@ -22,11 +22,11 @@ TODAY = datetime.date(2026, 11, 22)
 
 
 def measures_of(plan):
-    return services.plan_measures(plan)
+    return queries.plan_measures(plan)
 
 
 def test_a_plan_with_no_measures_has_no_progress(db):
-    assert services.plan_progress(measures_of(ActionPlanFactory())) is None
+    assert queries.plan_progress(measures_of(ActionPlanFactory())) is None
 
 
 def test_measures_without_updates_count_as_zero(db):
@@ -34,7 +34,7 @@ def test_measures_without_updates_count_as_zero(db):
     plan = ActionPlanFactory()
     MeasureFactory(plan=plan)
     progress_update(MeasureFactory(plan=plan), percent=60)
-    assert services.plan_progress(measures_of(plan)) == Decimal("30.0")
+    assert queries.plan_progress(measures_of(plan)) == Decimal("30.0")
 
 
 def test_progress_is_the_weighted_mean_and_weights_need_not_sum_to_one(db):
@@ -42,7 +42,7 @@ def test_progress_is_the_weighted_mean_and_weights_need_not_sum_to_one(db):
     progress_update(MeasureFactory(plan=plan, weight=Decimal(3)), percent=100, status_code="on_track")
     progress_update(MeasureFactory(plan=plan, weight=Decimal(1)), percent=20)
     # (3·100 + 1·20) / 4 = 80
-    assert services.plan_progress(measures_of(plan)) == Decimal("80.0")
+    assert queries.plan_progress(measures_of(plan)) == Decimal("80.0")
 
 
 def test_a_done_measure_counts_as_100_and_a_cancelled_one_not_at_all(db):
@@ -50,13 +50,13 @@ def test_a_done_measure_counts_as_100_and_a_cancelled_one_not_at_all(db):
     progress_update(MeasureFactory(plan=plan), percent=70, status_code="done")
     progress_update(MeasureFactory(plan=plan, weight=Decimal(5)), percent=10, status_code="cancelled")
     progress_update(MeasureFactory(plan=plan), percent=40)
-    assert services.plan_progress(measures_of(plan)) == Decimal("70.0")
+    assert queries.plan_progress(measures_of(plan)) == Decimal("70.0")
 
 
 def test_a_plan_of_only_cancelled_measures_has_no_progress(db):
     plan = ActionPlanFactory()
     progress_update(MeasureFactory(plan=plan), status_code="cancelled")
-    assert services.plan_progress(measures_of(plan)) is None
+    assert queries.plan_progress(measures_of(plan)) is None
 
 
 def test_the_latest_update_sets_the_state_even_when_posted_out_of_order(db):
@@ -107,7 +107,7 @@ def test_summary_counts_statuses_overdue_and_stale(db):
     progress_update(MeasureFactory(plan=plan, target_date=datetime.date(2020, 1, 1)), status_code="delayed")
     progress_update(MeasureFactory(plan=plan), status_code="done", percent=100)
     MeasureFactory(plan=plan)
-    summary = services.summarise_plan(plan, measures_of(plan), today=TODAY)
+    summary = queries.summarise_plan(plan, measures_of(plan), today=TODAY)
     assert summary.overdue == 1
     assert {(name, count) for name, _tone, count in summary.by_status} == {
         ("Försenad", 1),

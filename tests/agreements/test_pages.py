@@ -325,7 +325,7 @@ def test_list_pages_are_paginated(coordinator, world):
 
 def test_a_draft_agreements_deadlines_are_its_owners_only(client_as, world):
     from agreements.models import Deliverable
-    from agreements.services import county_agreements
+    from agreements.queries import county_agreements
     from core.roles import Role
 
     draft = AgreementFactory(municipality=world.own_municipality, title="Utkast till överenskommelse", status="draft")

@@ -156,7 +156,7 @@ def test_municipality_page_queries_do_not_grow_with_data(coordinator_client, wor
 
 
 def test_ranks_answer_fifth_largest_and_sixth_by_reported_crimes(db):
-    from municipalities.services import ranked_key_figures
+    from municipalities.queries import ranked_key_figures
     from tests.factories import CountyFactory
 
     county = CountyFactory(code="12")

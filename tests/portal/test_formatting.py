@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 from pypdf import PdfReader
 
-from actions.services import indicator_chart
+from actions.queries import indicator_chart
 from core import charts, formatting
 from core.roles import Role
 from portal.models import Report, ReportKind
