@@ -9,6 +9,8 @@ import os
 from functools import partial
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from core.roles import Role
 from tests.helpers import signed_in
@@ -29,6 +31,16 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing test passwords with PBKDF2 would cost a second for every world of five users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English (the language switch) leaves
+    English active in the test's thread, as the middleware activates a request's language for the
+    rest of the response, streamed exports included."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
