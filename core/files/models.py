@@ -12,7 +12,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, router, transaction
 from django.utils.translation import gettext, gettext_lazy
 
-from core.files.validation import _KIND_BY_CONTENT_TYPE, CONTENT_TYPES, MAX_ORIGINAL_NAME, base_name, validate_document
+from core.files.validation import (
+    _KIND_BY_CONTENT_TYPE,
+    CONTENT_TYPES,
+    DOCUMENT_KINDS,
+    EXTENSIONS,
+    MAX_ORIGINAL_NAME,
+    base_name,
+    validate_document,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -41,7 +49,7 @@ def document_upload_to(instance: Any, filename: str) -> str:
     kind = _KIND_BY_CONTENT_TYPE.get(getattr(instance, "content_type", ""))
     if kind is None:
         raise ValueError("Store documents through core.files.models.fill_document, which sets their content type.")
-    return f"documents/{instance._meta.app_label}/{uuid4().hex}.{kind}"
+    return f"documents/{instance._meta.app_label}/{uuid4().hex}.{EXTENSIONS[kind][0]}"
 
 
 class Document(models.Model):
@@ -90,7 +98,10 @@ class Document(models.Model):
 
 
 def fill_document(
-    document: Document, uploaded_file: UploadedFile, user: AbstractBaseUser | AnonymousUser | None
+    document: Document,
+    uploaded_file: UploadedFile,
+    user: AbstractBaseUser | AnonymousUser | None,
+    kinds: tuple[str, ...] = DOCUMENT_KINDS,
 ) -> Document:
     """Fill a document row from an upload, without saving it.
 
@@ -101,9 +112,9 @@ def fill_document(
     A database error after the file was written leaves an unreferenced file in storage, never
     a row without its file.
     """
-    kind = getattr(uploaded_file, "document_kind", None) or validate_document(uploaded_file)
+    kind = getattr(uploaded_file, "document_kind", None) or validate_document(uploaded_file, kinds)
     document.file = uploaded_file
-    document.original_name = base_name(uploaded_file.name or "") or f"document.{kind}"
+    document.original_name = base_name(uploaded_file.name or "") or f"document.{EXTENSIONS[kind][0]}"
     document.content_type = CONTENT_TYPES[kind]
     document.size = uploaded_file.size
     document.uploaded_by = user if user is not None and user.is_authenticated else None
