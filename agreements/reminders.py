@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Exists, OuterRef, QuerySet
-from django.template import loader
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from agreements.models import AgreementStatus, CitizenPledge, Deliverable, FollowUp, PledgeStatus, ReminderKind
+from core.mail import compose, site_url
 from core.models import Reminder
 from core.notices import send_once, sent_occasions
 from core.people import reachable_grants
@@ -222,19 +222,14 @@ def _reminder_message(
             what = gettext("the deliverable “%(title)s”") % {"title": deadline.title}
         else:
             what = gettext("the follow-up of the citizen pledge “%(title)s”") % {"title": deadline.title}
-        context = {
-            "recipient": recipient,
-            "municipality": municipality,
-            "kind": deadline.kind,
-            "title": deadline.title,
-            "what": what,
-            "due_date": deadline.due_date.isoformat(),
-            "overdue": stage == Reminder.Stage.OVERDUE,
-            "days_left": deadline.days_left(today),
-            "link": settings.SITE_URL.rstrip("/") + deadline.url,
-        }
-        subject = loader.render_to_string("agreements/email/reminder_subject.txt", context)
-        body = loader.render_to_string("agreements/email/reminder_body.txt", context)
-    return EmailMultiAlternatives(
-        " ".join(subject.split()), body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
-    )
+    context = {
+        "municipality": municipality,
+        "kind": deadline.kind,
+        "title": deadline.title,
+        "what": what,
+        "due_date": deadline.due_date.isoformat(),
+        "overdue": stage == Reminder.Stage.OVERDUE,
+        "days_left": deadline.days_left(today),
+        "link": site_url() + deadline.url,
+    }
+    return compose("agreements/email/reminder", context, recipient, language=REMINDER_LANGUAGE)

@@ -34,20 +34,38 @@ WORKER_LOGS: dict[Path, Path] = {}
 WORKER_MEDIA: dict[Path, Path] = {}
 
 
-def start_worker(env_overrides: dict[str, str], mail_dir: Path, log_path: Path, *, name: str = "") -> subprocess.Popen:
+def start_worker(
+    env_overrides: dict[str, str],
+    mail_dir: Path,
+    log_path: Path,
+    *,
+    name: str = "",
+    smtp: tuple[str, int] | None = None,
+) -> subprocess.Popen:
     """Start ``celery -A portal worker`` on the test database and wait until it is ready.
 
     It consumes ``CELERY_TASK_DEFAULT_QUEUE`` (from ``env_overrides``, else the test run's
     queue) with the solo pool, writes e-mail as files into ``mail_dir`` and its output to
-    ``log_path``. Stop it with ``stop_worker``.
+    ``log_path``. Stop it with ``stop_worker``. With ``smtp`` (host, port), as the
+    ``smtp_server`` fixture's ``address`` of ``tests/smtp.py``, it sends e-mail over SMTP to that
+    server instead of writing files.
     """
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        **env_overrides,
-    }
+    if smtp is None:
+        mail_env = {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        }
+    else:
+        host, port = smtp
+        mail_env = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": host,
+            "EMAIL_PORT": str(port),
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": "false",
+        }
+    env = {**os.environ, "DATABASE_URL": _database_url(), **mail_env, **env_overrides}
     queue = env.get("CELERY_TASK_DEFAULT_QUEUE") or settings.CELERY_TASK_DEFAULT_QUEUE
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(

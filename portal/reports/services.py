@@ -26,13 +26,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.jobs import enqueue
+from core.mail import compose, site_url
 from core.roles import Role
 from municipalities.models import County, Municipality
 from portal.models import Grant, Report, ReportKind, ReportStatus, User
@@ -301,15 +301,13 @@ def email_steering_group(report_id: int) -> int:
     members = User.objects.filter(
         grants__role=Role.STEERING_GROUP, grants__county_id=report.county_id, is_active=True
     ).exclude(email="")
-    link = settings.SITE_URL.rstrip("/") + report.get_absolute_url()
-    subject = gettext("Progress report for %(county)s is ready") % {"county": report.county}
-    body = gettext("The quarterly progress report for %(county)s (%(start)s – %(end)s) is ready:\n\n%(link)s") % {
-        "county": report.county,
+    context = {
+        "county": str(report.county),
         "start": report.period_start.isoformat(),
         "end": report.period_end.isoformat(),
-        "link": link,
+        "link": site_url() + report.get_absolute_url(),
     }
     sent = 0
     for member in members.distinct():
-        sent += send_mail(subject, body, None, [member.email])
+        sent += compose("portal/email/report_ready", context, member).send()
     return sent
