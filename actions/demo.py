@@ -8,13 +8,16 @@ of updates and indicator values are illustrative.
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from actions.models import (
     ActionPlan,
     Actor,
     ActorRole,
+    FollowUpRound,
     Indicator,
     IndicatorDirection,
     IndicatorValue,
@@ -24,11 +27,15 @@ from actions.models import (
     PlanStatus,
     ProgressStatus,
     ProgressUpdate,
+    RoundRequest,
+    RoundStatus,
     SupportActivity,
     SupportKind,
+    UpdateState,
     WorkingGroupMember,
 )
 from actions.services import ensure_national_statuses
+from core.models import Reminder
 from municipalities.models import County, Municipality
 
 D = datetime.date
@@ -351,3 +358,325 @@ def load_actions_demo() -> None:
             for date, value in values:
                 IndicatorValue.objects.create(indicator=indicator, date=date, value=Decimal(str(value)))
     _support_activities(counties, plan)
+
+
+# --- The current plan, in the middle of a follow-up round --------------------------------------------
+
+CURRENT_PLAN = "Ett tryggare Skåne 2025–2027"
+REGION_CONTACT, KFSK_CONTACT, KRIM_CONTACT, HANDEL_CONTACT, POLICE_CONTACT = (
+    "region.kontakt",
+    "kfsk.kontakt",
+    "krim.kontakt",
+    "handel.kontakt",
+    "polis.kontakt",
+)
+
+# number, title, purpose, lead, participants, municipalities, weight
+CURRENT_MEASURES = [
+    (
+        1,
+        "Förebygga rekrytering av unga till kriminella nätverk",
+        "Tidiga och samordnade insatser för unga i riskzonen, med skola, socialtjänst och polis tillsammans.",
+        POLICE,
+        [REGION, KFSK],
+        ["1281", "1293"],
+        Decimal(2),
+    ),
+    (
+        2,
+        "Stöd till kommunernas lägesbilder och åtgärdsprogram",
+        "Länsstyrelsen stöttar kommunerna i arbetet enligt lagen (2023:196) om kommuners ansvar för "
+        "brottsförebyggande arbete: lägesbild, åtgärdsprogram och samordningsfunktion.",
+        LST,
+        [KFSK],
+        [],
+        Decimal(1),
+    ),
+    (
+        3,
+        "Avhopparverksamhet i hela Skåne",
+        "Fler personer ska få stöd att lämna kriminella grupperingar, med en gemensam struktur i hela länet.",
+        POLICE,
+        [REGION, KRIM],
+        [],
+        Decimal(2),
+    ),
+    (
+        4,
+        "Effektiv samordning för trygghet i fler kommuner",
+        "Fler kommuner arbetar med EST tillsammans med polisen och fastighetsägare.",
+        KFSK,
+        [POLICE],
+        ["1293"],
+        Decimal(1),
+    ),
+    (
+        5,
+        "Stöd vid frigivning för färre återfall",
+        "Samordnat stöd med bostad, sysselsättning och vård för den som friges från anstalt.",
+        KRIM,
+        [REGION],
+        [],
+        Decimal(1),
+    ),
+    (
+        6,
+        "Näringslivets medverkan i det brottsförebyggande arbetet",
+        "Kartlägga och utveckla hur företag och handel kan bidra till tryggare stadskärnor.",
+        HANDEL,
+        [POLICE, KFSK],
+        [],
+        Decimal(1),
+    ),
+    (
+        7,
+        "Samordnade insatser mot våld i nära relationer",
+        "Gemensamma rutiner mellan region, kommuner och polis för att upptäcka våld och ge stöd.",
+        REGION,
+        [POLICE],
+        ["1281"],
+        Decimal(1),
+    ),
+]
+
+# The round in progress, by measure: its state, who answered, status, percent, what was done, next
+# steps, risks, and the coordinator's comment.
+ROUND_ANSWERS = {
+    1: (
+        "approved",
+        POLICE_CONTACT,
+        "on_track",
+        45,
+        "Samverkansgrupper med skola och socialtjänst finns nu i Lund och Hässleholm; 32 unga har fått stöd.",
+        "Utvärdering av arbetssättet tillsammans med Region Skåne.",
+        "",
+        "",
+    ),
+    2: (
+        "approved",
+        None,
+        "on_track",
+        60,
+        "Workshoppar om lägesbilder har hållits för 24 av 33 kommuner.",
+        "Uppföljning av kommunernas åtgärdsprogram.",
+        "",
+        "",
+    ),
+    3: (
+        "returned",
+        POLICE_CONTACT,
+        "at_risk",
+        30,
+        "Arbetet har fortsatt.",
+        "",
+        "Svårt att rekrytera stödpersoner.",
+        "Beskriv vad som har gjorts under perioden och hur många som har fått stöd, så att styrgruppen kan följa "
+        "utvecklingen.",
+    ),
+    4: (
+        "submitted",
+        KFSK_CONTACT,
+        "on_track",
+        50,
+        "Två nya kommuner har börjat med EST; gemensam utbildning hölls i oktober med 45 deltagare.",
+        "Stöd till kommunernas första lägesbilder inom EST.",
+        "",
+        "",
+    ),
+    7: (
+        "draft",
+        REGION_CONTACT,
+        "on_track",
+        35,
+        "Gemensam rutin är framtagen och remitteras till kommunerna.",
+        "",
+        "",
+        "",
+    ),
+}
+
+CURRENT_CONTACTS = {
+    POLICE: POLICE_CONTACT,
+    REGION: REGION_CONTACT,
+    KFSK: KFSK_CONTACT,
+    KRIM: KRIM_CONTACT,
+    HANDEL: HANDEL_CONTACT,
+}
+
+
+@transaction.atomic
+def load_current_plan_demo() -> None:
+    """The county's current plan in the middle of its second follow-up round, with dates relative to today.
+
+    Runs after the demo users exist (they are the people asked). Idempotent: nothing is done when the
+    plan exists. The earlier plan, "Skåne tillsammans mot brott" (2018–2020), is then completed.
+    """
+    skane = County.objects.get(code="12")
+    if ActionPlan.objects.filter(county=skane, title=CURRENT_PLAN).exists():
+        return
+    ActionPlan.objects.filter(county=skane, title="Skåne tillsammans mot brott").update(status=PlanStatus.COMPLETED)
+    names = [*CURRENT_CONTACTS.values(), "lan.samordnare"]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    plan, measures = _current_plan(skane)
+
+    def asked_for(measure):
+        lead = measure.lead()
+        username = CURRENT_CONTACTS.get(lead.actor.name) if lead else None
+        return [users[username]] if username in users else []
+
+    first_end = _first_round(plan, measures, asked_for, users.get("lan.samordnare"))
+    _current_round(plan, measures, asked_for, users, first_end)
+
+
+def _current_plan(skane: County) -> tuple[ActionPlan, dict[int, Measure]]:
+    start = timezone.localdate() - datetime.timedelta(days=330)
+    actors = _actors(skane)
+    plan = ActionPlan.objects.create(
+        county=skane,
+        title=CURRENT_PLAN,
+        adopted_on=start,
+        period_start=start,
+        period_end=start + datetime.timedelta(days=1095),
+        status=PlanStatus.ACTIVE,
+        description="Den regionala handlingsplanen efter Skåne tillsammans mot brott: sju insatser som länets "
+        "aktörer genomför tillsammans, följda upp varje kvartal.",
+    )
+    plan.adopting_actors.set(actors.values())
+    municipalities = {m.code: m for m in Municipality.objects.filter(county=skane)}
+    measures = {}
+    for number, title, purpose, lead, participants, codes, weight in CURRENT_MEASURES:
+        measure = Measure.objects.create(
+            plan=plan,
+            number=number,
+            title=title,
+            purpose=purpose,
+            start_date=start,
+            target_date=plan.period_end,
+            weight=weight,
+        )
+        measure.municipalities.set([municipalities[c] for c in codes])
+        MeasureActor.objects.create(measure=measure, actor=actors[lead], role=ActorRole.LEAD)
+        for name in participants:
+            MeasureActor.objects.create(measure=measure, actor=actors[name], role=ActorRole.PARTICIPANT)
+        Milestone.objects.create(
+            measure=measure, title="Arbetsgrupp utsedd", due_date=start + datetime.timedelta(days=60), done_on=start
+        )
+        measures[number] = measure
+    return plan, measures
+
+
+def _first_round(plan: ActionPlan, measures: dict[int, Measure], asked_for, coordinator) -> datetime.date:
+    """The first round, closed: every measure answered and approved. Returns the end of its period."""
+    statuses = {s.code: s for s in ProgressStatus.objects.filter(county__isnull=True)}
+    first_end = timezone.localdate() - datetime.timedelta(days=95)
+    first = FollowUpRound.objects.create(
+        plan=plan,
+        title="Uppföljning, första kvartalen",
+        period_start=plan.period_start,
+        period_end=first_end,
+        deadline=first_end + datetime.timedelta(days=14),
+        status=RoundStatus.CLOSED,
+        opened_by=coordinator,
+        closed_at=timezone.now() - datetime.timedelta(days=70),
+    )
+    for measure in measures.values():
+        author = (asked_for(measure) or [coordinator])[0]
+        update = ProgressUpdate.objects.create(
+            measure=measure,
+            date=first_end + datetime.timedelta(days=7),
+            author=author,
+            author_name=str(author or ""),
+            status=statuses["on_track" if measure.number != 5 else "delayed"],
+            percent=20 if measure.number != 5 else 10,
+            done_text="Arbetsgruppen har kommit igång och en plan för genomförandet är klar.",
+            state=UpdateState.APPROVED,
+            reviewed_by=coordinator,
+            reviewed_at=timezone.now() - datetime.timedelta(days=75),
+        )
+        request = RoundRequest.objects.create(round=first, measure=measure, update=update)
+        request.addressees.set(asked_for(measure))
+        Measure.objects.filter(pk=measure.pk).update(latest_update=update)
+    return first_end
+
+
+def _current_round(plan, measures, asked_for, users, first_end: datetime.date) -> None:
+    """The round in progress: the deadline in three days, so the reminder before it has gone out."""
+    today = timezone.localdate()
+    coordinator = users.get("lan.samordnare")
+    current = FollowUpRound.objects.create(
+        plan=plan,
+        title="Uppföljning, senaste kvartalet",
+        period_start=first_end + datetime.timedelta(days=1),
+        period_end=today - datetime.timedelta(days=5),
+        deadline=today + datetime.timedelta(days=3),
+        remind_days_before=5,
+        message="Beskriv kort vad som har gjorts under kvartalet och bifoga gärna underlag. Tack!",
+        opened_by=coordinator,
+    )
+    opened_at = timezone.now() - datetime.timedelta(days=12)
+    FollowUpRound.objects.filter(pk=current.pk).update(opened_at=opened_at)
+    for number, measure in measures.items():
+        people = asked_for(measure)
+        request = RoundRequest.objects.create(round=current, measure=measure)
+        request.addressees.set(people)
+        answer = ROUND_ANSWERS.get(number)
+        _record_sent(
+            request,
+            people,
+            opened_at,
+            current.deadline if answer is None or answer[0] in ("draft", "returned") else None,
+        )
+        if answer is None:
+            if number == 6:
+                RoundRequest.objects.filter(pk=request.pk).update(opened_at=opened_at + datetime.timedelta(days=3))
+            continue
+        _answer(request, answer, users, coordinator)
+
+
+def _record_sent(request, people, opened_at, reminded_for: datetime.date | None) -> None:
+    """The demo records the round's e-mails as sent (nothing is mailed when the demo is loaded): the
+    invitation to everyone asked, and the reminder before the deadline where the request is outstanding."""
+    for person in people:
+        Reminder.objects.create(
+            kind="round_request",
+            object_id=request.pk,
+            due_date=timezone.localdate(opened_at),
+            stage=Reminder.Stage.ASKED,
+            recipient=person,
+            sent_at=opened_at,
+        )
+        if reminded_for is not None:
+            Reminder.objects.create(
+                kind="round_request",
+                object_id=request.pk,
+                due_date=reminded_for,
+                stage=Reminder.Stage.BEFORE,
+                recipient=person,
+                sent_at=timezone.now() - datetime.timedelta(days=2),
+            )
+
+
+def _answer(request, answer, users, coordinator) -> None:
+    state, username, code, percent, done_text, next_steps, risks, comment = answer
+    author = users.get(username) if username else coordinator
+    decided = state in ("approved", "returned")
+    now = timezone.now()
+    update = ProgressUpdate.objects.create(
+        measure=request.measure,
+        date=timezone.localdate() - datetime.timedelta(days=4),
+        author=author,
+        author_name=str(author or ""),
+        status=ProgressStatus.objects.get(county__isnull=True, code=code),
+        percent=percent,
+        done_text=done_text,
+        next_steps=next_steps,
+        risks=risks,
+        state=state,
+        submitted_at=now - datetime.timedelta(days=4) if state != "draft" else None,
+        reviewed_by=coordinator if decided else None,
+        reviewed_at=now - datetime.timedelta(days=2) if decided else None,
+        review_comment=comment,
+    )
+    RoundRequest.objects.filter(pk=request.pk).update(update=update, opened_at=now - datetime.timedelta(days=11))
+    if state == "approved":
+        Measure.objects.filter(pk=request.measure_id).update(latest_update=update)

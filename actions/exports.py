@@ -44,3 +44,25 @@ def support_activity_columns() -> list[Column]:
         Column(gettext("Participating counties"), lambda a: ", ".join(c.name for c in a.counties.all())),
         Column(gettext("Measure"), lambda a: str(a.measure) if a.measure else ""),
     ]
+
+
+def _asked(request) -> str:
+    return ", ".join(str(person) for person in request.addressees.all())
+
+
+def round_request_columns() -> list[Column]:
+    """A round's requests as its page shows them."""
+    return [
+        Column(pgettext("measure", "Number"), lambda r: r.measure.number),
+        Column(gettext("Measure"), lambda r: r.measure.title),
+        Column(gettext("Asked"), _asked),
+        Column(gettext("State"), lambda r: r.get_state_display()),
+        Column(gettext("Opened"), lambda r: r.opened_at),
+        Column(gettext("Submitted"), lambda r: r.update.submitted_at if r.update else None),
+        Column(gettext("Reviewed"), lambda r: r.update.reviewed_at if r.update else None),
+        Column(
+            gettext("Reviewed by"), lambda r: str(r.update.reviewed_by) if r.update and r.update.reviewed_by else ""
+        ),
+        Column(gettext("Status"), lambda r: str(r.update.status) if r.update else ""),
+        Column(gettext("Progress (percent)"), lambda r: r.update.percent if r.update else None),
+    ]

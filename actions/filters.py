@@ -1,4 +1,4 @@
-"""The plan page's measure filters: one FilterSet for the page and its CSV and Excel exports."""
+"""The filters of the plan page's measures and a round's requests: one FilterSet each for a page and its exports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from actions import queries
-from actions.models import ActionPlan, Actor, Measure, ProgressStatus
+from actions.models import OUTSTANDING_STATES, ActionPlan, Actor, Measure, ProgressStatus, RequestState, RoundRequest
 from municipalities.filters import PeriodFilterSet
 
 
@@ -47,3 +47,31 @@ class MeasureFilterSet(django_filters.FilterSet):
 
 class PlanFilterSet(PeriodFilterSet):
     """The API's action plans: by county and period."""
+
+
+class RoundRequestFilterSet(django_filters.FilterSet):
+    """A round's requests by state, for its page and its CSV and Excel exports (the state is annotated
+    by ``RoundRequestQuerySet.with_state``, so the filter runs in the database)."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        field_name="state_code",
+        choices=[
+            ("outstanding", _("Not answered yet")),
+            ("answered", _("Submitted or approved")),
+            *RequestState.choices,
+        ],
+        empty_label=_("Any state"),
+        method="filter_state",
+    )
+
+    class Meta:
+        model = RoundRequest
+        fields: list[str] = []
+
+    def filter_state(self, queryset, name, value):
+        if value == "outstanding":
+            return queryset.filter(state_code__in=OUTSTANDING_STATES)
+        if value == "answered":
+            return queryset.filter(state_code__in=(RequestState.SUBMITTED, RequestState.APPROVED))
+        return queryset.filter(state_code=value)

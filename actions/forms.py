@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
@@ -8,6 +9,7 @@ from actions.models import (
     ActionPlan,
     Actor,
     ActorRole,
+    FollowUpRound,
     Indicator,
     IndicatorValue,
     Measure,
@@ -22,6 +24,7 @@ from actions.queries import normalised_name, similar_actors
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
+from core.files.validation import ATTACHMENT_KINDS
 from core.forms import DateInput
 from municipalities.models import County, Municipality
 
@@ -285,3 +288,143 @@ class ProgressStatusForm(forms.ModelForm):
         if cleaned.get("is_done") and cleaned.get("is_cancelled"):
             raise forms.ValidationError(_("A status cannot mean both done and cancelled."))
         return cleaned
+
+
+# --- Follow-up rounds -------------------------------------------------------------------------
+
+
+class RoundForm(forms.ModelForm):
+    """A new follow-up round: the period, the deadline, the measures asked about and whom to ask."""
+
+    measures = forms.ModelMultipleChoiceField(
+        label=_("Measures in the round"),
+        queryset=Measure.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every measure that is neither done nor cancelled is chosen to begin with."),
+        error_messages={"required": _("Choose at least one measure for the round.")},
+    )
+    ask_participants = forms.BooleanField(
+        label=_("Also ask the contacts of participating actors"),
+        required=False,
+        help_text=_("The lead actor's contacts are always asked."),
+    )
+    ask_municipalities = forms.BooleanField(
+        label=_("Also ask the officers of participating municipalities"), required=False
+    )
+
+    class Meta:
+        model = FollowUpRound
+        fields = ["title", "period_start", "period_end", "deadline", "remind_days_before", "message"]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "deadline": DATE,
+            "message": forms.Textarea(attrs={"rows": 3}),
+            "remind_days_before": forms.NumberInput(attrs={"min": 1, "max": 60}),
+        }
+
+    def __init__(self, *args, plan: ActionPlan, candidates: list[Measure], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = Measure.objects.filter(plan=plan).order_by("number")
+        self.fields["measures"].label_from_instance = str
+        if not self.is_bound:
+            self.initial.setdefault("measures", [measure.pk for measure in candidates])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, deadline = cleaned.get("period_start"), cleaned.get("period_end"), cleaned.get("deadline")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        if start and deadline and deadline < start:
+            self.add_error("deadline", _("The deadline cannot be before the period starts."))
+        return cleaned
+
+
+class DeadlineForm(VersionedForm):
+    """A later deadline for a round."""
+
+    class Meta:
+        model = FollowUpRound
+        fields = ["deadline"]
+        widgets = {"deadline": DATE}
+        labels = {"deadline": _("New deadline")}
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= FollowUpRound.objects.values_list("deadline", flat=True).get(pk=self.instance.pk):
+            raise forms.ValidationError(_("The new deadline must be later than the current one."))
+        return deadline
+
+
+class RoundUpdateForm(forms.ModelForm):
+    """The update a person asked fills in for a round: saved as a draft or submitted for review."""
+
+    attachment = DocumentField(label=_("Attach a file"), required=False, kinds=ATTACHMENT_KINDS)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "percent", "done_text", "next_steps", "risks"]
+        widgets = ProgressUpdateForm.Meta.widgets
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = ProgressStatus.objects.for_county(measure.plan.county_id)
+        self.fields["status"].empty_label = None
+        if self.instance.pk is None and measure.latest_update and not self.is_bound:
+            self.initial.setdefault("status", measure.latest_update.status_id)
+            self.initial.setdefault("percent", measure.latest_update.percent)
+        self.indicators = list(measure.indicators.all())
+        reported = self.instance.indicator_values or {}
+        for indicator in self.indicators:
+            label = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+            self.fields[self.indicator_field(indicator)] = forms.DecimalField(
+                label=label,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=reported.get(str(indicator.pk)),
+                help_text=_("The value for the round's period; leave empty if it is not measured yet."),
+            )
+
+    @staticmethod
+    def indicator_field(indicator: Indicator) -> str:
+        return f"indicator_{indicator.pk}"
+
+    def indicator_values(self) -> dict:
+        values = {}
+        for indicator in self.indicators:
+            value = self.cleaned_data.get(self.indicator_field(indicator))
+            if value is not None:
+                values[indicator.pk] = value
+        return values
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the update")), ("return", _("Return it for revision"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the update: say what should be revised."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Say what should be revised: the comment goes to the authors."))
+        return cleaned
+
+
+class HandOverForm(forms.Form):
+    colleague = forms.ModelChoiceField(label=_("Colleague"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, colleagues: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["colleague"]
+        field.queryset = get_user_model().objects.filter(pk__in=[c.pk for c in colleagues])
+        field.label_from_instance = lambda user: f"{user} ({user.email})"

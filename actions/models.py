@@ -126,6 +126,14 @@ class ActionPlan(Versioned):
     period_end = models.DateField(_("period to"))
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     description = models.TextField(_("description"), blank=True, max_length=10000)
+    updates_need_approval = models.BooleanField(
+        _("progress updates need approval"),
+        default=False,
+        help_text=_(
+            "When ticked, a progress update posted outside a follow-up round counts only once a county "
+            "coordinator has approved it. Updates in a round always need approval."
+        ),
+    )
     adopting_actors = models.ManyToManyField(
         Actor, blank=True, related_name="adopted_plans", verbose_name=_("adopted by")
     )
@@ -444,8 +452,48 @@ class Milestone(models.Model):
         return self.title
 
 
+def _of_user(scope: Scope, lookup: str) -> Q:
+    """Rows whose ``lookup`` (a user) is the scope's user; none for a scope without one."""
+    return Q(**{lookup: scope.user_id}) if scope.user_id is not None else Q(pk__in=[])
+
+
+def _asked_q(scope: Scope, column: str) -> Q:
+    """Rows whose ``pk`` is the ``column`` of a round request the scope's user is asked on: a subquery,
+    not a join, so that a row is never repeated (``get_for_user`` fetches exactly one)."""
+    if scope.user_id is None:
+        return Q(pk__in=[])
+    return Q(pk__in=RoundRequest.objects.filter(addressees=scope.user_id).values(column))
+
+
+class UpdateState(models.TextChoices):
+    """Where a progress update is on its way to counting: only approved updates set a measure's state."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved")
+
+
+class ProgressUpdateQuerySet(MeasurePartQuerySet):
+    """An update that is not approved yet is read by its author, the people asked for it in a
+    follow-up round, and the county's coordinators; an approved one by everyone who reads the measure."""
+
+    def visible_q(self, scope: Scope) -> Q:
+        readable = super().visible_q(scope)
+        return readable & (
+            Q(state=UpdateState.APPROVED)
+            | _of_user(scope, "author")
+            | _asked_q(scope, "update_id")
+            | self.scope_path.in_counties(scope.coordinator_counties)
+        )
+
+    def approved(self) -> ProgressUpdateQuerySet:
+        """The updates that count: for the measure's state, the plan's progress and the reports."""
+        return self.filter(state=UpdateState.APPROVED)
+
+
 class ProgressUpdate(models.Model):
-    """A progress update (lägesrapport) on a measure; the latest sets the measure's state."""
+    """A progress update (lägesrapport) on a measure; the newest approved one sets the measure's state."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("measure"))
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -460,12 +508,27 @@ class ProgressUpdate(models.Model):
     done_text = models.TextField(_("what was done"), max_length=4000)
     next_steps = models.TextField(_("next steps"), blank=True, max_length=4000)
     risks = models.TextField(_("risks"), blank=True, max_length=4000)
+    state = models.CharField(_("state"), max_length=16, choices=UpdateState.choices, default=UpdateState.APPROVED)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("comment from the review"), blank=True, max_length=4000)
+    # The indicator values reported with the update, {indicator id: "value"}: written to the
+    # indicators' series when the update is approved, so an unapproved value is never shown as measured.
+    indicator_values = models.JSONField(_("indicator values"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Updates are part of the measure's change history: "On track (2026-03-14)".
     history = HistoricalRecords(excluded_fields=["created_at"])
     history_label = ("status__name", "status__county_id", "date")
 
-    objects = MeasurePartQuerySet.as_manager()
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress update")
@@ -475,6 +538,40 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.date}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == UpdateState.APPROVED
+
+
+class UpdateAttachmentQuerySet(CountyPartQuerySet):
+    """An attachment is read by whoever reads its update."""
+
+    scope_path = ScopePath(county="update__measure__plan__county")
+    plan_path = "update__measure__plan"
+
+    def visible_q(self, scope: Scope) -> Q:
+        return super().visible_q(scope) & Q(
+            update__in=ProgressUpdate.objects.filter(ProgressUpdate.objects.visible_q(scope))
+        )
+
+
+class UpdateAttachment(Document):
+    """A file attached to a progress update: a report, minutes, a photo."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("progress update")
+    )
+
+    objects = UpdateAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:update_attachment", kwargs={"pk": self.pk})
 
 
 class IndicatorDirection(models.TextChoices):
@@ -602,3 +699,184 @@ class SupportActivity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actions:support_activity_edit", kwargs={"pk": self.pk})
+
+
+# --- Follow-up rounds -------------------------------------------------------------------------------
+
+
+class RoundQuerySet(CountyPartQuerySet):
+    """A round is the county coordinators' working tool, also read by the steering group; the people
+    asked reach their own requests (``RoundRequestQuerySet``), not the round's overview."""
+
+    scope_path = ScopePath(county="plan__county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties | scope.steering_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+def default_reminder_days() -> int:
+    return settings.ROUND_REMINDER_DAYS_BEFORE
+
+
+class FollowUpRound(Versioned):
+    """A follow-up round (uppföljningsomgång): the coordinator asks for updates on a plan's measures
+    for a period, by a deadline; the people asked are reminded, submit, and the coordinator reviews."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("plan"))
+    title = models.CharField(_("title"), max_length=200, help_text=_("For example: Follow-up quarter 4 2026."))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    deadline = models.DateField(_("deadline"))
+    message = models.TextField(
+        _("message to the people asked"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Shown in the invitation e-mail and on the form."),
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("reminder, days before the deadline"),
+        default=default_reminder_days,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    status = models.CharField(_("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_nudged_on = models.DateField(_("last extra reminder"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up round")
+        verbose_name_plural = _("follow-up rounds")
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="round_period_in_order"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("period_start")), name="round_deadline_in_period"
+            ),
+            models.UniqueConstraint(fields=["plan"], condition=Q(status="open"), name="one_open_round_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:round_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def opened_on(self) -> datetime.date:
+        return timezone.localdate(self.opened_at)
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        return (self.deadline - (today or timezone.localdate())).days
+
+
+class RequestState(models.TextChoices):
+    """Where one request of a round is; the last four are its update's state."""
+
+    ASKED = "asked", _("Asked")
+    OPENED = "opened", _("Opened")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved")
+
+
+# Requests still waiting for the people asked: reminders go to these.
+OUTSTANDING_STATES = (RequestState.ASKED, RequestState.OPENED, RequestState.DRAFT, RequestState.RETURNED)
+
+
+class RoundRequestQuerySet(CountyPartQuerySet):
+    """A request is read and answered by the people asked and the county's coordinators; everyone
+    else gets a 404 (the steering group follows the round on its page, not the updates in the making)."""
+
+    scope_path = ScopePath(county="round__plan__county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties) | _asked_q(scope, "pk")
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.visible_q(scope)
+
+    def with_state(self) -> RoundRequestQuerySet:
+        """Each request annotated with ``state_code`` (a RequestState value), computed in the database."""
+        return self.annotate(
+            state_code=models.Case(
+                models.When(update__isnull=False, then=models.F("update__state")),
+                models.When(opened_at__isnull=False, then=models.Value(RequestState.OPENED.value)),
+                default=models.Value(RequestState.ASKED.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def outstanding(self) -> RoundRequestQuerySet:
+        return self.with_state().filter(state_code__in=OUTSTANDING_STATES)
+
+
+class RoundRequest(models.Model):
+    """One measure's request in a round, addressed to the people responsible for it."""
+
+    round = models.ForeignKey(
+        FollowUpRound, on_delete=models.CASCADE, related_name="requests", verbose_name=_("follow-up round")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="round_requests", verbose_name=_("measure")
+    )
+    addressees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="round_requests", verbose_name=_("asked")
+    )
+    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    update = models.OneToOneField(
+        ProgressUpdate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="round_request",
+        verbose_name=_("progress update"),
+    )
+    history = HistoricalRecords(m2m_fields=[addressees])
+
+    objects = RoundRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request for an update")
+        verbose_name_plural = _("requests for updates")
+        ordering = ["round", "measure__number"]
+        constraints = [models.UniqueConstraint(fields=["round", "measure"], name="one_request_per_measure_in_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.measure}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:round_request", kwargs={"pk": self.pk})
+
+    @property
+    def state(self) -> str:
+        if hasattr(self, "state_code"):
+            return self.state_code
+        if self.update_id is not None:
+            return self.update.state
+        return RequestState.OPENED if self.opened_at else RequestState.ASKED
+
+    def get_state_display(self) -> str:
+        return RequestState(self.state).label
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.state in OUTSTANDING_STATES

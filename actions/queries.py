@@ -17,23 +17,29 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from actions.models import (
+    OUTSTANDING_STATES,
     ActionPlan,
     Actor,
+    ActorRole,
+    FollowUpRound,
     Indicator,
     Measure,
     MeasureActor,
     Milestone,
     ProgressStatus,
     ProgressUpdate,
+    RequestState,
+    RoundRequest,
+    RoundStatus,
     Tone,
     WorkingGroupMember,
 )
@@ -41,6 +47,8 @@ from core import charts
 from core.collation import swedish_key
 from core.formatting import indicator_decimals
 from core.history import change_log
+from core.people import reachable_grants
+from core.roles import Role
 
 
 def plan_progress(measures: Iterable[Measure]) -> Decimal | None:
@@ -129,7 +137,9 @@ def measure_history(measure: Measure, limit: int = 20):
         WorkingGroupMember.history.filter(measure_id=measure.pk),
         Milestone.history.filter(measure_id=measure.pk),
         Indicator.history.filter(measure_id=measure.pk),
-        ProgressUpdate.history.filter(measure_id=measure.pk),
+        # What the update was on its way (drafts, submissions) is its authors' and reviewers'; the
+        # measure's history shows the updates once they count.
+        ProgressUpdate.history.filter(measure_id=measure.pk, state="approved"),
         limit=limit,
     )
 
@@ -200,4 +210,165 @@ def actor_measures(actor: Actor, user) -> list[Measure]:
         .select_related("plan__county")
         .order_by("-plan__period_start", "plan__title", "number")
         .distinct()
+    )
+
+
+# --- Follow-up rounds ---------------------------------------------------------------------------
+
+
+def round_candidates(plan: ActionPlan) -> list[Measure]:
+    """The plan's measures a new round asks about by default: every one neither done nor cancelled."""
+    measures = Measure.objects.filter(plan=plan).select_related("latest_update__status").order_by("number")
+    return [measure for measure in measures if not (measure.is_done or measure.is_cancelled)]
+
+
+@dataclass
+class Responsible:
+    """Who can be asked about one measure: the lead actor's contacts, the participating actors' and
+    the participating municipalities' officers."""
+
+    lead: list = field(default_factory=list)
+    participants: list = field(default_factory=list)
+    municipalities: list = field(default_factory=list)
+
+    def asked(self, *, participants: bool, municipalities: bool) -> list:
+        people = list(self.lead)
+        if participants:
+            people += self.participants
+        if municipalities:
+            people += self.municipalities
+        unique = {person.pk: person for person in people}
+        return sorted(unique.values(), key=lambda person: swedish_key(str(person)))
+
+
+def responsible_people(plan: ActionPlan, measures: Iterable[Measure]) -> dict[int, Responsible]:
+    """Per measure, the people responsible for it who can be e-mailed (four queries, however many measures)."""
+    measures = list(measures)
+    ids = [measure.pk for measure in measures]
+    roles = list(MeasureActor.objects.filter(measure_id__in=ids).values_list("measure_id", "actor_id", "role"))
+    contacts: dict[int, list] = {}
+    for grant in reachable_grants(
+        Role.ACTOR_CONTACT, actor_id__in={actor for _m, actor, _r in roles}, county_id=plan.county_id
+    ):
+        contacts.setdefault(grant.actor_id, []).append(grant.user)
+    officers: dict[int, list] = {}
+    links = list(
+        Measure.municipalities.through.objects.filter(measure_id__in=ids).values_list("measure_id", "municipality_id")
+    )
+    for grant in reachable_grants(Role.MUNICIPAL_OFFICER, municipality_id__in={m for _x, m in links}):
+        officers.setdefault(grant.municipality_id, []).append(grant.user)
+    found = {pk: Responsible() for pk in ids}
+    for measure_id, actor_id, role in roles:
+        target = found[measure_id].lead if role == ActorRole.LEAD else found[measure_id].participants
+        target.extend(contacts.get(actor_id, []))
+    for measure_id, municipality_id in links:
+        found[measure_id].municipalities.extend(officers.get(municipality_id, []))
+    return found
+
+
+def colleagues_for(request: RoundRequest, user) -> list:
+    """The people ``user`` may hand the request to: those who share one of the user's organisations in
+    the round's county (the same actor, or the same municipality), not already asked."""
+    county_id = request.round.plan.county_id
+    actor_ids = set(user.grants.filter(role=Role.ACTOR_CONTACT, county_id=county_id).values_list("actor_id", flat=True))
+    municipality_ids = set(
+        user.grants.filter(role=Role.MUNICIPAL_OFFICER, municipality__county_id=county_id).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    grants = list(reachable_grants(Role.ACTOR_CONTACT, actor_id__in=actor_ids, county_id=county_id)) + list(
+        reachable_grants(Role.MUNICIPAL_OFFICER, municipality_id__in=municipality_ids)
+    )
+    asked = set(request.addressees.values_list("pk", flat=True))
+    people = {grant.user.pk: grant.user for grant in grants if grant.user.pk != user.pk and grant.user.pk not in asked}
+    return sorted(people.values(), key=lambda person: swedish_key(str(person)))
+
+
+@dataclass
+class RoundProgress:
+    """How far a round has come: requests per state, and the days to the deadline."""
+
+    round: FollowUpRound
+    counts: dict[str, int]
+    today: datetime.date
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def submitted(self) -> int:
+        """Answered: submitted for review or approved."""
+        return self.counts.get(RequestState.SUBMITTED, 0) + self.counts.get(RequestState.APPROVED, 0)
+
+    @property
+    def returned(self) -> int:
+        return self.counts.get(RequestState.RETURNED, 0)
+
+    @property
+    def outstanding(self) -> int:
+        return sum(self.counts.get(state, 0) for state in OUTSTANDING_STATES)
+
+    @property
+    def days_left(self) -> int:
+        return self.round.days_left(self.today)
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    def by_state(self) -> list[tuple[str, str, int]]:
+        """(state value, label, count) for every state, in the order a request goes through them."""
+        return [(state.value, state.label, self.counts.get(state.value, 0)) for state in RequestState]
+
+
+def round_progress(rounds: Iterable[FollowUpRound], today: datetime.date | None = None) -> list[RoundProgress]:
+    """The progress of each round, counted in the database (one query for all of them)."""
+    rounds = list(rounds)
+    today = today or timezone.localdate()
+    counts: dict[int, dict[str, int]] = {round_.pk: {} for round_ in rounds}
+    rows = (
+        RoundRequest.objects.filter(round__in=[round_.pk for round_ in rounds])
+        .with_state()
+        .values("round_id", "state_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["round_id"]][row["state_code"]] = row["n"]
+    return [RoundProgress(round_, counts[round_.pk], today) for round_ in rounds]
+
+
+def county_rounds(county, today: datetime.date | None = None) -> list[RoundProgress]:
+    """The county's open rounds with their progress, earliest deadline first (two queries)."""
+    rounds = FollowUpRound.objects.filter(plan__county=county, status=RoundStatus.OPEN).select_related("plan")
+    return round_progress(rounds.order_by("deadline", "pk"), today)
+
+
+def round_requests(round_: FollowUpRound):
+    """The round's requests with what the round page shows of each, in measure order."""
+    return (
+        round_.requests.with_state()
+        .select_related("measure", "update__status", "update__reviewed_by")
+        .prefetch_related("addressees")
+        .order_by("measure__number")
+    )
+
+
+def requests_for(user) -> list[RoundRequest]:
+    """The open rounds' requests addressed to ``user`` that are still outstanding: their to-do list."""
+    return list(
+        RoundRequest.objects.filter(addressees=user, round__status=RoundStatus.OPEN)
+        .outstanding()
+        .select_related("round__plan", "measure", "update")
+        .order_by("round__deadline", "measure__number")
+    )
+
+
+def round_history(round_: FollowUpRound, limit: int = 20):
+    """What changed in the round: opened, the deadline moved, closed and reopened, requests handed over."""
+    return change_log(
+        FollowUpRound.history.filter(id=round_.pk),
+        RoundRequest.history.filter(round_id=round_.pk),
+        limit=limit,
     )

@@ -30,3 +30,18 @@ rules.add_perm(perms.ADD_PROGRESSUPDATE, can_report)
 rules.add_perm(perms.COMPLETE_MILESTONE, can_report_on_milestone)
 rules.add_perm(perms.CHANGE_INDICATOR, can_change)
 rules.add_perm(perms.CHANGE_SUPPORTACTIVITY, can_change)
+
+
+@rules.predicate
+def can_open_round(user, plan) -> bool:
+    """A round follows up an active plan; its county's coordinators open it."""
+    return plan is not None and plan.status == "active" and can_change(user, plan)
+
+
+rules.add_perm(perms.ADD_FOLLOWUPROUND, can_open_round)
+rules.add_perm(perms.VIEW_FOLLOWUPROUND, can_view)
+rules.add_perm(perms.CHANGE_FOLLOWUPROUND, can_change)
+rules.add_perm(perms.VIEW_ROUNDREQUEST, can_view)
+rules.add_perm(perms.CHANGE_ROUNDREQUEST, can_change)
+rules.add_perm(perms.REVIEW_PROGRESSUPDATE, can_change)
+rules.add_perm(perms.VIEW_UPDATEATTACHMENT, can_view)

@@ -31,3 +31,16 @@ urlpatterns = [
     path("aktorer/<int:pk>/redigera/", views.actor_edit, name="actor_edit"),
     path("stodinsatser/<int:pk>/", views.support_activity_edit, name="support_activity_edit"),
 ]
+
+urlpatterns += [
+    path("handlingsplaner/<int:pk>/uppfoljning/ny/", views.round_create, name="round_create"),
+    path("uppfoljning/<int:pk>/", views.round_detail, name="round_detail"),
+    path("uppfoljning/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
+    path("uppfoljning/<int:pk>/paminn/", views.round_remind, name="round_remind"),
+    path("uppfoljning/<int:pk>/stang/", views.round_close, name="round_close"),
+    path("uppfoljning/<int:pk>/oppna/", views.round_reopen, name="round_reopen"),
+    path("forfragningar/<int:pk>/", views.round_request, name="round_request"),
+    path("forfragningar/<int:pk>/lamna-over/", views.request_hand_over, name="request_hand_over"),
+    path("lagesrapporter/<int:pk>/granska/", views.update_review, name="update_review"),
+    path("lagesrapporter/bilagor/<int:pk>/", views.update_attachment, name="update_attachment"),
+]

@@ -5,16 +5,19 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import perms, queries, services
-from actions.exports import measure_columns, support_activity_columns
-from actions.filters import MeasureFilterSet
+from actions.exports import measure_columns, round_request_columns, support_activity_columns
+from actions.filters import MeasureFilterSet, RoundRequestFilterSet
 from actions.forms import (
     ActionPlanForm,
     ActorForm,
+    DeadlineForm,
+    HandOverForm,
     IndicatorForm,
     IndicatorValueFormSet,
     MeasureActorFormSet,
@@ -23,18 +26,26 @@ from actions.forms import (
     MilestoneFormSet,
     ProgressStatusForm,
     ProgressUpdateForm,
+    ReviewForm,
+    RoundForm,
+    RoundUpdateForm,
     SupportActivityForm,
     WorkingGroupFormSet,
 )
 from actions.models import (
     ActionPlan,
     Actor,
+    FollowUpRound,
     Indicator,
     Measure,
     Milestone,
     PlanDocument,
     ProgressStatus,
+    ProgressUpdate,
+    RoundRequest,
     SupportActivity,
+    UpdateAttachment,
+    UpdateState,
 )
 from core.concurrency import ConcurrentEditError, handle_conflict
 from core.editing import adding_row, bind_rows, changed_rows, edit_rows, form_values
@@ -45,6 +56,7 @@ from core.scoping import get_for_user
 from municipalities.models import County
 
 UPDATES_PER_PAGE = 20  # progress updates on a measure's page, newest first
+REQUESTS_PER_PAGE = 50  # requests on a round's page, in measure order
 
 
 # --- Plans --------------------------------------------------------------------------------------
@@ -127,6 +139,8 @@ def plan_detail(request, pk):
             "measures": shown,
             "filters": filterset.form,
             "can_change": request.user.has_perm(perms.CHANGE_ACTIONPLAN, plan),
+            "can_open_round": request.user.has_perm(perms.ADD_FOLLOWUPROUND, plan),
+            "rounds": queries.round_progress(FollowUpRound.objects.visible_to(request.user).filter(plan=plan)),
             "query": request.GET.urlencode(),
             "history": queries.plan_history(plan),
         },
@@ -191,7 +205,12 @@ def measure_detail(request, pk):
         ),
         pk=pk,
     )
-    updates = measure.updates.select_related("status").order_by("-date", "-created_at", "-pk")
+    updates = (
+        ProgressUpdate.objects.visible_to(request.user)
+        .filter(measure=measure)
+        .select_related("status")
+        .order_by("-date", "-created_at", "-pk")
+    )
     page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -456,3 +475,321 @@ def status_list(request, code):
         return redirect("actions:status_list", code=county.code)
     statuses = ProgressStatus.objects.for_county(county.pk)
     return render(request, "actions/status_list.html", {"county": county, "statuses": statuses, "form": form})
+
+
+# --- Follow-up rounds ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request, pk):
+    plan = get_for_user(request.user, ActionPlan.objects.select_related("county"), perm=perms.ADD_FOLLOWUPROUND, pk=pk)
+    candidates = queries.round_candidates(plan)
+    form = RoundForm(request.POST or None, plan=plan, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        measures = list(form.cleaned_data["measures"])
+        people = queries.responsible_people(plan, measures)
+        asked = {
+            measure.pk: people[measure.pk].asked(
+                participants=form.cleaned_data["ask_participants"],
+                municipalities=form.cleaned_data["ask_municipalities"],
+            )
+            for measure in measures
+        }
+        values = {name: value for name, value in form_values(form).items() if name in RoundForm.Meta.fields}
+        try:
+            round_ = services.open_round(plan, values, asked=asked, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = sum(len(people) for people in asked.values())
+            messages.success(
+                request,
+                ngettext(
+                    "The round is open. The invitation goes to %(count)s person.",
+                    "The round is open. The invitations go to %(count)s people.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(round_)
+    return render(request, "actions/round_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_GET
+def round_detail(request, pk):
+    round_ = get_for_user(request.user, FollowUpRound.objects.select_related("plan__county", "opened_by"), pk=pk)
+    requests = queries.round_requests(round_)
+    filterset = RoundRequestFilterSet(request.GET or None, queryset=requests)
+    shown = filterset.qs
+    export = request.GET.get("format")
+    if export:
+        return export_response(
+            export, f"uppfoljning-{round_.pk}", round_request_columns(), shown, sheet_title=_("Requests")
+        )
+    page = Paginator(shown, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/round_detail.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "progress": queries.round_progress([round_])[0],
+            "requests": page.object_list,
+            "page": page,
+            "filters": filterset.form,
+            "query": query.urlencode(),
+            "can_manage": request.user.has_perm(perms.CHANGE_FOLLOWUPROUND, round_),
+            "can_open_requests": request.user.has_perm(perms.CHANGE_FOLLOWUPROUND, round_),
+            "reminded_today": round_.last_nudged_on == timezone.localdate(),
+            "history": queries.round_history(round_),
+        },
+    )
+
+
+def _round_action(request, pk, *, action, template, done):
+    """A confirmed change of a round (close, reopen, an extra reminder): GET asks, POST does it."""
+    round_ = get_for_user(
+        request.user, FollowUpRound.objects.select_related("plan__county"), perm=perms.CHANGE_FOLLOWUPROUND, pk=pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            action(round_)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, done)
+            return redirect(round_)
+    status = 400 if error else 200
+    context = {"round": round_, "error": error, "outstanding": round_.requests.outstanding().count()}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_close(request, pk):
+    return _round_action(
+        request,
+        pk,
+        action=services.close_round,
+        template="actions/round_close.html",
+        done=_("The round is closed: its updates can no longer be changed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_reopen(request, pk):
+    return _round_action(
+        request,
+        pk,
+        action=services.reopen_round,
+        template="actions/round_reopen.html",
+        done=_("The round is open again: its updates can be changed and reviewed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_remind(request, pk):
+    return _round_action(
+        request,
+        pk,
+        action=services.remind_outstanding,
+        template="actions/round_remind.html",
+        done=_("An extra reminder goes to everyone who has not answered yet."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_deadline(request, pk):
+    round_ = get_for_user(
+        request.user, FollowUpRound.objects.select_related("plan__county"), perm=perms.CHANGE_FOLLOWUPROUND, pk=pk
+    )
+    form = DeadlineForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extend_deadline(round_, form.cleaned_data["deadline"], seen_version=form.seen_version)
+        except ConcurrentEditError:
+            handle_conflict(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The deadline is moved. The reminders follow the new date."))
+            return redirect(round_)
+    return render(request, "actions/round_deadline.html", {"form": form, "round": round_})
+
+
+def _request_for(request, pk, perm):
+    return get_for_user(
+        request.user,
+        RoundRequest.objects.with_state().select_related(
+            "round__plan__county", "measure__plan", "measure__latest_update__status", "update__status"
+        ),
+        perm=perm,
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_request(request, pk):
+    """The form of one request: the person asked fills in the update, saves a draft or submits it."""
+    round_request = _request_for(request, pk, perms.VIEW_ROUNDREQUEST)
+    round_ = round_request.round
+    can_answer = (
+        request.user.has_perm(perms.CHANGE_ROUNDREQUEST, round_request)
+        and round_.is_open
+        and round_request.state in services.ANSWERABLE_STATES
+    )
+    update = round_request.update
+    form = RoundUpdateForm(
+        request.POST or None if can_answer else None,
+        request.FILES or None if can_answer else None,
+        instance=update,
+        measure=round_request.measure,
+    )
+    if request.method == "GET":
+        services.mark_opened(round_request, request.user)
+    elif not can_answer:
+        return render(
+            request,
+            "actions/round_request.html",
+            _request_context(request, round_request, form, error=_("The update can no longer be changed.")),
+            status=400,
+        )
+    elif form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.save_round_update(
+                round_request,
+                form_values(form),
+                user=request.user,
+                submit=submit,
+                attachments=[form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else [],
+                indicator_values=form.indicator_values(),
+            )
+        except DocumentNotStoredError as error:
+            form.add_error("attachment", error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if submit:
+                messages.success(request, _("Your update is submitted. The county coordinator reviews it."))
+            else:
+                messages.success(request, _("Your draft is saved. Submit it when it is ready."))
+            return redirect(round_request)
+    return render(request, "actions/round_request.html", _request_context(request, round_request, form))
+
+
+def _request_context(request, round_request, form, *, error=None):
+    update = round_request.update
+    return {
+        "round_request": round_request,
+        "round": round_request.round,
+        "measure": round_request.measure,
+        "update": update,
+        "attachments": list(update.attachments.all()) if update else [],
+        "form": form,
+        "error": error,
+        "can_answer": form.is_bound
+        or (
+            request.user.has_perm(perms.CHANGE_ROUNDREQUEST, round_request)
+            and round_request.round.is_open
+            and round_request.state in services.ANSWERABLE_STATES
+        ),
+        "can_review": update is not None
+        and update.state == UpdateState.SUBMITTED
+        and round_request.round.is_open
+        and request.user.has_perm(perms.REVIEW_PROGRESSUPDATE, update),
+        "indicator_values": _reported_values(round_request.measure, update),
+        "can_hand_over": round_request.round.is_open and round_request.addressees.filter(pk=request.user.pk).exists(),
+        "addressees": list(round_request.addressees.all()),
+    }
+
+
+def _reported_values(measure, update) -> list[tuple]:
+    """(indicator, value reported) for the update's indicator values, in the measure's order."""
+    if update is None or not update.indicator_values:
+        return []
+    return [
+        (i, update.indicator_values[str(i.pk)])
+        for i in measure.indicators.all()
+        if str(i.pk) in update.indicator_values
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_hand_over(request, pk):
+    round_request = _request_for(request, pk, perms.CHANGE_ROUNDREQUEST)
+    colleagues = queries.colleagues_for(round_request, request.user)
+    form = HandOverForm(request.POST or None, colleagues=colleagues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hand_over(round_request, form.cleaned_data["colleague"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The request is handed to %(name)s, who gets an e-mail.") % {"name": form.cleaned_data["colleague"]},
+            )
+            return redirect("portal:home")
+    return render(
+        request,
+        "actions/request_hand_over.html",
+        {"form": form, "round_request": round_request, "colleagues": colleagues},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_review(request, pk):
+    """The coordinator approves a submitted update or returns it to its authors with a comment."""
+    update = get_for_user(
+        request.user,
+        ProgressUpdate.objects.select_related("measure__plan__county", "status", "reviewed_by"),
+        perm=perms.REVIEW_PROGRESSUPDATE,
+        pk=pk,
+    )
+    round_request = RoundRequest.objects.select_related("round").filter(update=update).first()
+    target = round_request.get_absolute_url() if round_request else update.measure.get_absolute_url()
+    form = ReviewForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            services.review_update(update, decision, comment=form.cleaned_data["comment"], user=request.user)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            if decision == services.Decision.APPROVE:
+                messages.success(request, _("The update is approved: it now sets the measure's status and progress."))
+            else:
+                messages.success(request, _("The update is returned to its authors with your comment."))
+            return redirect(target)
+    context = {
+        "update": update,
+        "measure": update.measure,
+        "round_request": round_request,
+        "round": round_request.round if round_request else None,
+        "attachments": list(update.attachments.all()),
+        "form": form,
+        "error": error,
+        "back": target,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "actions/update_review.html", context, status=status)
+
+
+@login_required
+@require_GET
+def update_attachment(request, pk):
+    attachment = get_for_user(request.user, UpdateAttachment, perm=perms.VIEW_UPDATEATTACHMENT, pk=pk)
+    return document_response(attachment)

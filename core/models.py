@@ -9,13 +9,18 @@ class Reminder(models.Model):
     """One e-mail about one occasion (a deadline, a request) to one person, recorded so it is sent once.
 
     ``kind`` names what the e-mail is about, as the app that sends it defines it (agreements:
-    ``deliverable`` and ``pledge_follow_up``); ``object_id`` is that object's id. A new due date is
-    a new occasion and gets its own reminders. ``core.notices.send_once`` is the only writer.
+    ``deliverable`` and ``pledge_follow_up``; actions: ``round_request`` and ``update_review``);
+    ``object_id`` is that object's id. A new due date is a new occasion and gets its own reminders.
+    ``core.notices.send_once`` is the only writer (the demo data records its e-mails as sent).
     """
 
     class Stage(models.TextChoices):
+        ASKED = "asked", _("When asked")
+        HANDED_OVER = "handover", _("When handed over")
         BEFORE = "before", _("Before the due date")
         OVERDUE = "overdue", _("After the due date")
+        EXTRA = "extra", _("Extra reminder")
+        DECIDED = "decided", _("When decided")
 
     kind = models.CharField(_("about"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object"))

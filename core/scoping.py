@@ -35,6 +35,7 @@ class Scope:
     """What one user's grants cover, as sets of primary keys."""
 
     authenticated: bool = False
+    user_id: int | None = None
     national: bool = False
     coordinator_counties: frozenset[int] = field(default_factory=frozenset)
     steering_counties: frozenset[int] = field(default_factory=frozenset)
@@ -89,6 +90,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
             actor_counties.add(county_id)
     scope = Scope(
         authenticated=True,
+        user_id=user.pk,
         national=national,
         coordinator_counties=frozenset(coordinator),
         steering_counties=frozenset(steering),

@@ -6,7 +6,7 @@ keeps what users have added. Later capabilities extend ``load_demo``.
 
 from django.db import transaction
 
-from actions.demo import load_actions_demo
+from actions.demo import load_actions_demo, load_current_plan_demo
 from actions.models import Actor, ActorKind
 from agreements.demo import load_agreements_demo
 from core.roles import Role
@@ -48,6 +48,29 @@ DEMO_USERS = [
         "Gustafsson",
     ),
     ("styrgrupp", Role.STEERING_GROUP, ScopeRequest(county_code=SKANE), "Henrik", "Fritzell"),
+    # Contacts of the other actors that lead measures of the current plan (the follow-up round asks them).
+    ("region.kontakt", Role.ACTOR_CONTACT, ScopeRequest(county_code=SKANE, actor_name="Region Skåne"), "Sara", "Holm"),
+    (
+        "kfsk.kontakt",
+        Role.ACTOR_CONTACT,
+        ScopeRequest(county_code=SKANE, actor_name="Kommunförbundet Skåne"),
+        "Johan",
+        "Berg",
+    ),
+    (
+        "krim.kontakt",
+        Role.ACTOR_CONTACT,
+        ScopeRequest(county_code=SKANE, actor_name="Kriminalvården"),
+        "Leila",
+        "Haddad",
+    ),
+    (
+        "handel.kontakt",
+        Role.ACTOR_CONTACT,
+        ScopeRequest(county_code=SKANE, actor_name="Sydsvenska handelskammaren"),
+        "Peter",
+        "Ek",
+    ),
     ("admin", Role.NATIONAL_ADMIN, ScopeRequest(), "Malin", "Westberg"),
 ]
 
@@ -74,3 +97,4 @@ def load_demo() -> None:
             first_name=first_name,
             last_name=last_name,
         )
+    load_current_plan_demo()

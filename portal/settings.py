@@ -216,8 +216,12 @@ COMPLIANCE_OUTDATED_AFTER_YEARS = env.int("COMPLIANCE_OUTDATED_AFTER_YEARS", def
 MEASURE_STALE_AFTER_DAYS = env.int("MEASURE_STALE_AFTER_DAYS", default=90)
 # Deadline reminders to municipal officers: this many days before a due date, and once after it.
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=14)
+# Follow-up rounds: the reminder before a round's deadline, unless the coordinator sets another for the round.
+ROUND_REMINDER_DAYS_BEFORE = env.int("ROUND_REMINDER_DAYS_BEFORE", default=5)
 # The portal's address, for links in e-mails sent by background jobs.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The page where a user chooses which e-mails they get; every e-mail links to it (core.mail).
+NOTICE_SETTINGS_PATH = "/profil/"
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -272,6 +276,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Before the working day, so an officer reads it with the morning mail; each reminder is sent once.
     "deadline-reminders": {"task": "agreements.tasks.send_deadline_reminders", "schedule": crontab(hour=6, minute=30)},
+    # Follow-up rounds: invitations not yet sent, and the reminders before and after each deadline.
+    "round-reminders": {"task": "actions.send_open_rounds_notices", "schedule": crontab(hour=6, minute=40)},
     # The steering group's county report on the first weekday morning of each quarter.
     "quarterly-county-reports": {
         "task": "portal.tasks.produce_quarterly_county_reports",

@@ -19,7 +19,20 @@ from dataclasses import dataclass, field, fields
 
 from django.core.files.base import ContentFile
 
-from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
+from actions.models import (
+    ActionPlan,
+    Actor,
+    FollowUpRound,
+    Indicator,
+    Measure,
+    Milestone,
+    PlanDocument,
+    ProgressStatus,
+    ProgressUpdate,
+    RoundRequest,
+    SupportActivity,
+    UpdateAttachment,
+)
 from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement, QualityReview
 from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
@@ -182,6 +195,14 @@ class PlansMatrixWorld(PlansWorld):
     own_indicator: Indicator
     foreign_indicator: Indicator
     draft_indicator: Indicator
+    own_round: FollowUpRound
+    foreign_round: FollowUpRound
+    own_request: RoundRequest
+    foreign_request: RoundRequest
+    own_update: ProgressUpdate
+    foreign_update: ProgressUpdate
+    own_attachment: UpdateAttachment
+    foreign_attachment: UpdateAttachment
 
 
 def with_plan_drafts_and_documents(world: PlansWorld) -> PlansMatrixWorld:
@@ -204,7 +225,37 @@ def with_plan_drafts_and_documents(world: PlansWorld) -> PlansMatrixWorld:
             county=plan.county, title="Hearing", kind="hearing", date="2025-02-15", organiser="Länsstyrelsen"
         )
         objects[f"{side}_indicator"] = measures[side].indicators.create(name="Avhoppare")
+    objects |= open_rounds(world, world.own_measure, world.foreign_measure)
     return grown(PlansMatrixWorld, world, **objects)
+
+
+def open_rounds(world: World, own_measure: Measure, foreign_measure: Measure) -> dict:
+    """An open round on each measure's plan with the measure's request, its update submitted for review
+    with a PDF attached. In Skåne the Police contact is asked (and wrote the update); in Stockholm nobody."""
+    objects = {}
+    status = ProgressStatus.objects.get(county=None, code="on_track")
+    for side, measure in (("own", own_measure), ("foreign", foreign_measure)):
+        round_ = FollowUpRound.objects.create(
+            plan=measure.plan,
+            title="Uppföljning kvartal 4",
+            period_start=datetime.date(2026, 10, 1),
+            period_end=datetime.date(2026, 12, 31),
+            deadline=datetime.date(2027, 1, 15),
+        )
+        author = world.user(Role.ACTOR_CONTACT) if side == "own" else None
+        update = ProgressUpdate.objects.create(
+            measure=measure, status=status, percent=30, done_text="Arbete pågår.", state="submitted", author=author
+        )
+        request = RoundRequest.objects.create(round=round_, measure=measure, update=update)
+        if author is not None:
+            request.addressees.add(author)
+        objects |= {
+            f"{side}_round": round_,
+            f"{side}_request": request,
+            f"{side}_update": update,
+            f"{side}_attachment": stored_document(UpdateAttachment(update=update), "Minnesanteckningar.pdf"),
+        }
+    return objects
 
 
 # --- agreements --------------------------------------------------------------------------------------
@@ -352,6 +403,14 @@ class AccessWorld(World):
     draft_pledge: CitizenPledge
     foreign_token: ApiToken
     officer_token: ApiToken
+    own_round: FollowUpRound
+    foreign_round: FollowUpRound
+    own_request: RoundRequest
+    foreign_request: RoundRequest
+    own_update: ProgressUpdate
+    foreign_update: ProgressUpdate
+    own_attachment: UpdateAttachment
+    foreign_attachment: UpdateAttachment
 
 
 def _finished_report(county, municipality):
@@ -435,6 +494,7 @@ def with_everything(world: World) -> AccessWorld:
         "Stockholms nyckel",
     )
     objects["officer_token"], _key = issue_token(world.user("municipal_officer"), "Lunds nyckel")
+    objects |= open_rounds(world, objects["own_measure"], objects["foreign_measure"])
     return grown(AccessWorld, world, **objects)
 
 
@@ -453,6 +513,10 @@ class HostileWorld(World):
     agreement: CooperationAgreement
     pledge: CitizenPledge
     draft: CitizenPledge
+    round: FollowUpRound
+    request: RoundRequest  # asked of the Police contact, not answered yet
+    submitted: ProgressUpdate  # the round's other update, waiting for review
+    colleague: object  # another Police contact in Skåne, to hand a request to
 
 
 def with_one_of_everything(world: World) -> HostileWorld:
@@ -481,6 +545,7 @@ def with_one_of_everything(world: World) -> HostileWorld:
     return grown(
         HostileWorld,
         world,
+        **_round_in_progress(world),
         plan=plan,
         measure=measure,
         milestone=milestone,
@@ -490,6 +555,44 @@ def with_one_of_everything(world: World) -> HostileWorld:
         pledge=pledge,
         draft=draft,
     )
+
+
+def _round_in_progress(world: World) -> dict:
+    """An open round on a second Skåne plan (so that the first can get one): measure 1's request asked
+    of the Police contact, measure 2's update submitted; and a colleague of the Police contact."""
+    plan = ActionPlanFactory(county=world.own_county, title="Plan Skåne, uppföljd")
+    police = world.user(Role.ACTOR_CONTACT)
+    round_ = FollowUpRound.objects.create(
+        plan=plan,
+        title="Uppföljning kvartal 4",
+        period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 12, 31),
+        deadline=datetime.date(2027, 1, 15),
+    )
+    requests = []
+    for number in (1, 2):
+        measure = MeasureFactory(plan=plan, number=number, title=f"Uppföljd insats {number}")
+        MeasureActorFactory(measure=measure, actor=world.police, role="lead")
+        Indicator.objects.create(measure=measure, name="Deltagare", unit="personer")
+        request = RoundRequest.objects.create(round=round_, measure=measure)
+        request.addressees.add(police)
+        requests.append(request)
+    submitted = ProgressUpdate.objects.create(
+        measure=requests[1].measure,
+        status=ProgressStatus.objects.get(county=None, code="on_track"),
+        percent=30,
+        done_text="Arbete pågår.",
+        state="submitted",
+        author=police,
+    )
+    RoundRequest.objects.filter(pk=requests[1].pk).update(update=submitted)
+    colleague = GrantFactory(
+        user=UserFactory(username="polis2", first_name="Omar"),
+        role=Role.ACTOR_CONTACT,
+        actor=world.police,
+        county=world.own_county,
+    ).user
+    return {"round": round_, "request": requests[0], "submitted": submitted, "colleague": colleague}
 
 
 @dataclass(kw_only=True)

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from core.registry import dashboard_entries
 from core.scoping import scope_for
-from portal.dashboard import actor, coordinator, national, officer, steering
+from portal.dashboard import actor, coordinator, national, officer, requests, steering
 from portal.dashboard.common import Section
 
-ENTRIES = (national.ENTRY, coordinator.ENTRY, steering.ENTRY, officer.ENTRY, actor.ENTRY)
+ENTRIES = (requests.ENTRY, national.ENTRY, coordinator.ENTRY, steering.ENTRY, officer.ENTRY, actor.ENTRY)
 
 
 def dashboard_for(user, today: datetime.date | None = None) -> list[Section]:

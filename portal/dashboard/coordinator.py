@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy
 
 from actions.models import Measure
+from actions.queries import RoundProgress, county_rounds
 from agreements.dashboard import (
     AttentionRow,
     DeadlineRow,
@@ -46,6 +47,7 @@ class CoordinatorDashboard:
     feed: list[Change]
     reports: list[Report]
     reports_url: str
+    rounds: list[RoundProgress]
 
 
 def coordinator_dashboard(user, county: County, key: str, today: datetime.date) -> CoordinatorDashboard:
@@ -70,6 +72,7 @@ def coordinator_dashboard(user, county: County, key: str, today: datetime.date) 
         feed=county_feed(county),
         reports=latest_reports(user, county),
         reports_url=list_url("portal:county_reports", code=county.code),
+        rounds=county_rounds(county, today),
     )
 
 

@@ -20,6 +20,18 @@ DRAFT = expect(404, anonymous=302, county_coordinator=200, national_admin=200)
 READ_DRAFT = {**READ, "draft": DRAFT}
 MANAGE_DRAFT = {**MANAGE, "draft": DRAFT}
 REPORT_DRAFT = {**REPORT, "draft": DRAFT}
+ROUND = {
+    "own": expect(404, anonymous=302, county_coordinator=200, steering_group=200, national_admin=200),
+    "foreign": FOREIGN,
+}
+RUN_ROUND = {
+    "own": expect(404, anonymous=302, county_coordinator=200, steering_group=403, national_admin=200),
+    "foreign": FOREIGN,
+}
+ASKED = {
+    "own": expect(404, anonymous=302, county_coordinator=200, actor_contact=200, national_admin=200),
+    "foreign": FOREIGN,
+}
 
 
 def county(world, side):
@@ -57,6 +69,39 @@ ROWS = [
         **READ,
     ),
     Row("actions:support_activity_edit", kwargs=pk_of("activity"), **MANAGE),
+    # Follow-up rounds: coordinators open and run them, the steering group follows a round's page, the
+    # people asked (here the Police contact) answer their request; a round is never opened on a draft.
+    Row(
+        "actions:round_create",
+        kwargs=pk_of("plan"),
+        **MANAGE,
+        # (national administrators hold every permission; the service refuses a round on a draft for them too)
+        draft=expect(404, anonymous=302, county_coordinator=403, national_admin=200),
+    ),
+    Row("actions:round_detail", kwargs=pk_of("round"), **ROUND),
+    Row("actions:round_deadline", kwargs=pk_of("round"), **RUN_ROUND),
+    Row("actions:round_remind", kwargs=pk_of("round"), **RUN_ROUND),
+    Row("actions:round_close", kwargs=pk_of("round"), **RUN_ROUND),
+    Row("actions:round_reopen", kwargs=pk_of("round"), **RUN_ROUND),
+    Row("actions:round_request", kwargs=pk_of("request"), **ASKED),
+    Row("actions:request_hand_over", kwargs=pk_of("request"), **ASKED),
+    Row("actions:update_attachment", kwargs=pk_of("attachment"), **ASKED),
+    Row(
+        "actions:update_review",
+        kwargs=pk_of("update"),
+        own=expect(404, anonymous=302, county_coordinator=200, national_admin=200, actor_contact=403),
+        foreign=FOREIGN,
+    ),
+    # A return without a comment changes nothing, so every role meets the same submitted update: the
+    # coordinators get the form back with the error; its author may read it but not review it.
+    Row(
+        "actions:update_review",
+        kwargs=pk_of("update"),
+        method="post",
+        data=lambda world, side: {"decision": "return", "comment": ""},
+        own=expect(404, anonymous=302, county_coordinator=400, national_admin=400, actor_contact=403),
+        foreign=expect(404, anonymous=302, national_admin=400),
+    ),
     # The county's own actor (Region Skåne) and a foreign county's (Region Stockholm).
     Row(
         "actions:actor_edit",

@@ -356,13 +356,17 @@ def test_demo_dashboards_show_the_scenario(client, demo):
 
     coordinator = User.objects.get(username="lan.samordnare")
     data = _sections(coordinator)[Role.COUNTY_COORDINATOR].data
-    assert data.summary.plan.title == "Skåne tillsammans mot brott"
-    assert data.overdue_measures, "the demo plan ended in 2020 with measures not done"
-    assert data.summary.overdue.count == len(data.overdue_measures)
+    # A county in the middle of its work: the current plan, its second follow-up round in progress.
+    assert data.summary.plan.title == "Ett tryggare Skåne 2025–2027"
+    assert data.summary.overdue.count == len(data.overdue_measures) == 0
+    (progress,) = data.rounds
+    assert (progress.total, progress.submitted, progress.returned, progress.outstanding) == (7, 3, 1, 4)
+    assert progress.days_left == 3
+    assert progress.counts == {"approved": 2, "submitted": 1, "returned": 1, "draft": 1, "asked": 1, "opened": 1}
     attention = {row.municipality.name: [r.label for r in row.reasons] for row in data.attention}
     assert "Follow-up missing: Medborgarlöfte Landskrona 2025" in attention["Landskrona"]
     page = _page(client, coordinator)
-    assert data.overdue_measures[0].title in page
+    assert progress.round.title in page
     assert "Medborgarlöfte Landskrona 2025" in page
 
     officer = User.objects.get(username="kommun.samordnare")

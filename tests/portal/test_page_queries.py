@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from actions import queries as action_queries
+from actions import services as action_services
 from actions.models import (
     ActionPlan,
     Actor,
@@ -63,7 +65,7 @@ from municipalities.models import ComplianceItem, Coordinator, CouncilMember, Co
 from municipalities.services import DATA_DIR, load_reference_data
 from portal.models import Grant, Report, ReportKind, ReportStatus, User
 from portal.services import issue_token
-from tests.factories import compliance_document
+from tests.factories import compliance_document, pdf_upload
 from tests.frame import frame_problems
 from tests.matrix import url_names
 
@@ -100,6 +102,8 @@ class Data:
     pledge: CitizenPledge
     county_report: Report
     document: object
+    round: object
+    request: object
     users: dict[str, User]
     token: str
     reset: dict[str, str]
@@ -240,6 +244,16 @@ PAGES: list[Page] = [
         grows=False,
     ),
     Page("actions:support_activity_edit", COORDINATOR, pk("activity")),
+    # Follow-up rounds: one request per measure of the plan, the first answered with an attachment.
+    Page("actions:round_create", COORDINATOR, pk("plan")),
+    *exports("actions:round_detail", COORDINATOR, pk("round")),
+    Page("actions:round_deadline", COORDINATOR, pk("round"), grows=False),
+    Page("actions:round_remind", COORDINATOR, pk("round"), grows=False),
+    Page("actions:round_close", COORDINATOR, pk("round"), grows=False),
+    Page("actions:round_reopen", COORDINATOR, pk("round"), grows=False),
+    Page("actions:round_request", COORDINATOR, pk("request")),
+    Page("actions:request_hand_over", COORDINATOR, pk("request"), grows=False),
+    Page("actions:update_review", COORDINATOR, pk("request.update")),
     # Agreements and pledges.
     *exports("agreements:county_overview", COORDINATOR, county),
     Page("agreements:focus_areas", COORDINATOR, county),
@@ -287,6 +301,7 @@ EXCLUDED = {
     "municipalities:compliance_document": "file download",
     "actions:plan_document": "file download",
     "agreements:agreement_document": "file download",
+    "actions:update_attachment": "file download",
 }
 # Django's own admin site: its pages are Django's, not the portal's.
 EXCLUDED_NAMESPACES = ("admin:",)
@@ -396,6 +411,7 @@ def build(size: Size, tmp: Path) -> Data:
             obj.save()
     item = ComplianceItem.objects.get(municipality=place, obligation="situation_analysis")
     documents = [compliance_document(item, users[OFFICER], f"Lägesbild {i}.pdf") for i in range(k)]
+    round_, request = _round(plan, users[COORDINATOR], k)
     _token, key = issue_token(users[COORDINATOR], "Mätning")
     return Data(
         county=own,
@@ -408,6 +424,8 @@ def build(size: Size, tmp: Path) -> Data:
         pledge=pledge,
         county_report=Report.objects.filter(kind=ReportKind.COUNTY).first(),
         document=documents[0],
+        round=round_,
+        request=request,
         users=users,
         token=key,
         reset={
@@ -415,6 +433,31 @@ def build(size: Size, tmp: Path) -> Data:
             "token": default_token_generator.make_token(users[COORDINATOR]),
         },
     )
+
+
+def _round(plan: ActionPlan, coordinator: User, k: int):
+    """An open round asking everyone responsible about every measure of the plan; the first request
+    answered (a submitted update with ``k`` attachments and a value for each indicator)."""
+    measures = list(plan.measures.order_by("number"))
+    people = action_queries.responsible_people(plan, measures)
+    today = timezone.localdate()
+    round_ = action_services.open_round(
+        plan,
+        {"title": "Uppföljning", "period_start": today - 90 * DAY, "period_end": today, "deadline": today + 9 * DAY},
+        asked={m.pk: people[m.pk].asked(participants=True, municipalities=False) for m in measures},
+        user=coordinator,
+    )
+    request = round_.requests.order_by("measure__number").first()
+    action_services.save_round_update(
+        request,
+        {"status": ProgressStatus.objects.get(county=None, code="on_track"), "percent": 50, "done_text": "Gjort."},
+        user=coordinator,
+        submit=True,
+        attachments=[pdf_upload(f"Bilaga {i}.pdf") for i in range(k)],
+        indicator_values={indicator.pk: i for i, indicator in enumerate(request.measure.indicators.all())},
+    )
+    request.refresh_from_db()
+    return round_, request
 
 
 # --- Measuring ------------------------------------------------------------------------------------

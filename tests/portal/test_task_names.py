@@ -10,6 +10,10 @@ from django.conf import settings
 from portal.celery import app
 
 STABLE_NAMES = {
+    "actions.send_handover_notice",
+    "actions.send_open_rounds_notices",
+    "actions.send_review_notice",
+    "actions.send_round_notices",
     "agreements.tasks.send_deadline_reminders",
     "portal.tasks.build_report",
     "portal.tasks.email_report_ready",

@@ -15,7 +15,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actions.models import ActionPlan, Actor, Indicator, Measure, Milestone, PlanDocument, SupportActivity
+from actions.models import (
+    ActionPlan,
+    Actor,
+    FollowUpRound,
+    Indicator,
+    Measure,
+    Milestone,
+    PlanDocument,
+    ProgressUpdate,
+    RoundRequest,
+    SupportActivity,
+    UpdateAttachment,
+)
 from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement
 from municipalities.models import ComplianceDocument
 from portal.models import ApiToken, Report
@@ -195,6 +207,16 @@ ID_URLS = {
     "actions:actor_detail": Actor,
     "actions:actor_edit": Actor,
     "actions:support_activity_edit": SupportActivity,
+    "actions:round_create": ActionPlan,
+    "actions:round_detail": FollowUpRound,
+    "actions:round_deadline": FollowUpRound,
+    "actions:round_remind": FollowUpRound,
+    "actions:round_close": FollowUpRound,
+    "actions:round_reopen": FollowUpRound,
+    "actions:round_request": RoundRequest,
+    "actions:request_hand_over": RoundRequest,
+    "actions:update_review": ProgressUpdate,
+    "actions:update_attachment": UpdateAttachment,
     "agreements:agreement_detail": CooperationAgreement,
     "agreements:agreement_edit": CooperationAgreement,
     "agreements:signatories_edit": CooperationAgreement,

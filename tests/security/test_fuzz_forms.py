@@ -153,6 +153,46 @@ CASES = [
         lambda w: {"name": "Pausad", "code": "pausad", "position": "50"},
     ),
     Case(
+        "round",
+        ("actions.forms.RoundForm",),
+        "county_coordinator",
+        lambda w: reverse("actions:round_create", kwargs={"pk": w.plan.pk}),
+        lambda w: {
+            "title": "Uppföljning kvartal 1",
+            "period_start": "2027-01-01",
+            "period_end": "2027-03-31",
+            "deadline": "2027-04-15",
+        },
+    ),
+    Case(
+        "round_deadline",
+        ("actions.forms.DeadlineForm",),
+        "county_coordinator",
+        lambda w: reverse("actions:round_deadline", kwargs={"pk": w.round.pk}),
+        lambda w: {"deadline": "2027-02-28"},
+    ),
+    Case(
+        "round_update",
+        ("actions.forms.RoundUpdateForm",),
+        "actor_contact",
+        lambda w: reverse("actions:round_request", kwargs={"pk": w.request.pk}),
+        lambda w: {"done_text": "Två möten hölls.", "percent": "40"},
+    ),
+    Case(
+        "update_review",
+        ("actions.forms.ReviewForm",),
+        "county_coordinator",
+        lambda w: reverse("actions:update_review", kwargs={"pk": w.submitted.pk}),
+        lambda w: {"decision": "return", "comment": "Komplettera med antal deltagare."},
+    ),
+    Case(
+        "hand_over",
+        ("actions.forms.HandOverForm",),
+        "actor_contact",
+        lambda w: reverse("actions:request_hand_over", kwargs={"pk": w.request.pk}),
+        lambda w: {"colleague": str(w.colleague.pk)},
+    ),
+    Case(
         "agreement",
         ("agreements.forms.AgreementForm",),
         "municipal_officer",
@@ -298,6 +338,7 @@ CASES_BY_ID = {case.id: case for case in CASES}
 # Filter sets are read from the query string of list pages and exports; they save nothing.
 GET_FORMS = {
     "actions.filters.MeasureFilterSet": lambda w: reverse("actions:plan_detail", kwargs={"pk": w.plan.pk}),
+    "actions.filters.RoundRequestFilterSet": lambda w: reverse("actions:round_detail", kwargs={"pk": w.round.pk}),
     "agreements.filters.OverviewFilterSet": lambda w: reverse(
         "agreements:county_overview", kwargs={"code": w.own_county.code}
     ),

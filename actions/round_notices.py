@@ -1,0 +1,175 @@
+"""The e-mails of follow-up rounds, each sent once through ``core.notices.send_once``.
+
+About a request (kind ``round_request``, object: the request), to each person asked:
+
+* ``asked``: the invitation, keyed by the day the round opened, so that a later run (the daily
+  sweep, after a mail server failure) sends only what is missing and never twice;
+* ``before``: a reminder ``remind_days_before`` days or fewer before the deadline, and
+  ``overdue``: one after it, while the request is outstanding; both keyed by the deadline, so an
+  extended deadline gets its own reminders and none is sent twice for one date;
+* ``extra``: the coordinator's extra reminder, keyed by its day (at most one a day);
+* ``handover``: to a colleague the request was handed to, keyed by the day.
+
+About a review (kind ``update_review``, object: the history row of the decision), to the update's
+authors: returned for revision, or approved.
+
+Two workers or two beat processes running the same job at once send each e-mail once: the
+``core.Reminder`` row of the occasion decides (see ``core.notices``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+
+from core.mail import compose
+from django.conf import settings
+from django.utils import timezone
+
+from actions.models import FollowUpRound, ProgressUpdate, RoundRequest, RoundStatus
+from core.models import Reminder
+from core.notices import send_once, sent_occasions
+
+logger = logging.getLogger(__name__)
+
+REQUEST = "round_request"
+REVIEW = "update_review"
+
+
+def _link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send(message, *, kind: str, object_id: int, due_date: datetime.date, stage: str, recipient) -> bool:
+    """``send_once``, logging a mail server failure (the occasion stays unrecorded: the next run tries again)."""
+    try:
+        return send_once(message, kind=kind, object_id=object_id, due_date=due_date, stage=stage, recipient=recipient)
+    except (smtplib.SMTPException, OSError):
+        logger.exception(
+            "E-mail %s about %s %s to user %s not sent; the next run tries again.", stage, kind, object_id, recipient.pk
+        )
+        return False
+
+
+def _reachable(people):
+    return [person for person in people if person.is_active and person.email]
+
+
+def send_round_notices(round_id: int, extra_on: datetime.date | None = None, today: datetime.date | None = None) -> int:
+    """Send what the round calls for today: missing invitations, the reminder before and after the
+    deadline, and (``extra_on``) the coordinator's extra reminder. Returns the number sent."""
+    today = today or timezone.localdate()
+    round_ = FollowUpRound.objects.select_related("plan__county").filter(pk=round_id, status=RoundStatus.OPEN).first()
+    if round_ is None:
+        return 0
+    requests = list(
+        RoundRequest.objects.filter(round=round_).with_state().select_related("measure").prefetch_related("addressees")
+    )
+    already = sent_occasions(request.pk for request in requests)
+    days_left = round_.days_left(today)
+    sent = 0
+    for request in requests:
+        occasions = [(Reminder.Stage.ASKED, round_.opened_on)]
+        if request.is_outstanding:
+            if 0 < days_left <= round_.remind_days_before:
+                occasions.append((Reminder.Stage.BEFORE, round_.deadline))
+            elif days_left < 0:
+                occasions.append((Reminder.Stage.OVERDUE, round_.deadline))
+            if extra_on is not None:
+                occasions.append((Reminder.Stage.EXTRA, extra_on))
+        for person in _reachable(request.addressees.all()):
+            for stage, due_date in occasions:
+                if (REQUEST, request.pk, due_date, stage, person.pk) in already:
+                    continue
+                message = _request_message(request, round_, person, stage, today)
+                sent += _send(
+                    message, kind=REQUEST, object_id=request.pk, due_date=due_date, stage=stage, recipient=person
+                )
+    logger.info("Sent %s e-mails of round %s.", sent, round_id)
+    return sent
+
+
+def send_open_rounds_notices(today: datetime.date | None = None) -> int:
+    """The daily sweep over every open round (Celery beat)."""
+    ids = FollowUpRound.objects.filter(status=RoundStatus.OPEN).values_list("pk", flat=True)
+    return sum(send_round_notices(pk, today=today) for pk in list(ids))
+
+
+def _request_message(
+    request: RoundRequest, round_: FollowUpRound, person, stage: str, today: datetime.date, *, sender=None
+):
+    context = {
+        "round": round_,
+        "plan": round_.plan,
+        "measure": request.measure,
+        "stage": stage,
+        "deadline": round_.deadline.isoformat(),
+        "days_left": round_.days_left(today),
+        "overdue": round_.days_left(today) < 0,
+        "sender": sender,
+        "link": _link(request.get_absolute_url()),
+    }
+    return compose("actions/email/round_request", context, person)
+
+
+def send_handover_notice(request_id: int, colleague_id: int, sender_id: int, today: datetime.date | None = None) -> int:
+    """Tell the colleague that the request was handed to them (once a day at most per request)."""
+    today = today or timezone.localdate()
+    request = RoundRequest.objects.select_related("round__plan", "measure").filter(pk=request_id).first()
+    if request is None:
+        return 0
+    colleague = request.addressees.filter(pk=colleague_id).first()
+    if colleague is None or not _reachable([colleague]):
+        return 0
+    sender = type(colleague)._default_manager.filter(pk=sender_id).first()
+    message = _request_message(request, request.round, colleague, Reminder.Stage.HANDED_OVER, today, sender=sender)
+    return int(
+        _send(
+            message,
+            kind=REQUEST,
+            object_id=request.pk,
+            due_date=today,
+            stage=Reminder.Stage.HANDED_OVER,
+            recipient=colleague,
+        )
+    )
+
+
+def send_review_notice(update_id: int, history_id: int) -> int:
+    """Tell the update's authors that it was returned for revision or approved."""
+    update = (
+        ProgressUpdate.objects.select_related("measure__plan", "reviewed_by", "author").filter(pk=update_id).first()
+    )
+    if update is None:
+        return 0
+    decision = update.history.filter(history_id=history_id).first()
+    if decision is None:
+        return 0
+    request = RoundRequest.objects.filter(update=update).select_related("round").prefetch_related("addressees").first()
+    people = list(request.addressees.all()) if request is not None else []
+    if update.author is not None:
+        people.append(update.author)
+    unique = {person.pk: person for person in _reachable(people) if person.pk != update.reviewed_by_id}
+    link = request.get_absolute_url() if request is not None else update.measure.get_absolute_url()
+    sent = 0
+    for person in unique.values():
+        context = {
+            "update": update,
+            "measure": update.measure,
+            "round": request.round if request is not None else None,
+            "returned": decision.state == "returned",
+            "comment": decision.review_comment,
+            "reviewer": update.reviewed_by,
+            "link": _link(link),
+        }
+        message = compose("actions/email/update_review", context, person)
+        sent += _send(
+            message,
+            kind=REVIEW,
+            object_id=history_id,
+            due_date=timezone.localdate(decision.history_date),
+            stage=Reminder.Stage.DECIDED,
+            recipient=person,
+        )
+    return sent
