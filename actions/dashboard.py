@@ -93,10 +93,12 @@ HISTORIES: tuple[CountyHistory, ...] = (CountyHistory("actions.plans", 10, count
 
 
 def municipality_measures(user, municipality_ids) -> list[Measure]:
-    """The measures ``user`` may see that name any of the municipalities, newest plan first (two queries)."""
+    """The measures of active plans ``user`` may see that name any of the municipalities, newest plan
+    first (two queries): a completed or archived plan's measures are no longer anyone's work."""
     return list(
         Measure.objects.visible_to(user)
         .filter(pk__in=Measure.objects.filter(municipalities__in=municipality_ids).values("pk"))
+        .filter(plan__status=PlanStatus.ACTIVE)
         .with_state()
         .select_related("plan__county")
         .prefetch_related("municipalities")
@@ -121,7 +123,7 @@ def _waiting_first(row: ActorMeasure):
 
 
 def actor_measures(user, actor_ids, county_ids, today: datetime.date) -> list[ActorMeasure]:
-    """The measures the actors lead or join in the counties, those waiting for an update first."""
+    """The measures of active plans the actors lead or join in the counties, those waiting for an update first."""
     measures = (
         Measure.objects.visible_to(user)
         .filter(
@@ -129,6 +131,7 @@ def actor_measures(user, actor_ids, county_ids, today: datetime.date) -> list[Ac
                 "pk"
             )
         )
+        .filter(plan__status=PlanStatus.ACTIVE)
         .with_state()
         .select_related("plan__county")
     )

@@ -851,6 +851,8 @@ class RoundRequest(models.Model):
         verbose_name=_("progress update"),
     )
     history = HistoricalRecords(m2m_fields=[addressees])
+    # How the round's change history names a request: by its measure.
+    history_label = ("measure__title",)
 
     objects = RoundRequestQuerySet.as_manager()
 
