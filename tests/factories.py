@@ -198,7 +198,7 @@ def progress_update(measure, status_code="on_track", percent=50, date=None, **fi
         done_text=fields.pop("done_text", "Arbete utfört."),
         **fields,
     )
-    newest = measure.updates.order_by("-date", "-created_at", "-pk").first()
+    newest = measure.updates.filter(state="approved").order_by("-date", "-created_at", "-pk").first()
     Measure.objects.filter(pk=measure.pk).update(latest_update=newest)
     measure.refresh_from_db()
     return update

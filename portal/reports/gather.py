@@ -106,12 +106,15 @@ def _changes(report: Report, plan: ActionPlan | None, measures: list[Measure]) -
         else:
             is_new = Q(created_at__gt=since)
             was_before = Q(created_at__lte=since)
-        plan_updates = ProgressUpdate.objects.filter(measure__plan=plan)
+        # Only approved updates count: one waiting for review or returned is its authors' and the
+        # coordinators' until then, never the steering group's.
+        plan_updates = ProgressUpdate.objects.approved().filter(measure__plan=plan)
         updates = list(
             plan_updates.filter(is_new).select_related("status").order_by("measure_id", "date", "created_at")
         )
         before = (
-            ProgressUpdate.objects.filter(was_before, measure=OuterRef("pk"))
+            ProgressUpdate.objects.approved()
+            .filter(was_before, measure=OuterRef("pk"))
             .order_by("-date", "-created_at")
             .values("status")[:1]
         )

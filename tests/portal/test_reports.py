@@ -191,6 +191,21 @@ def test_changes_since_the_previous_report(world, plan):
     assert [u.measure.number for u in changes.updates] == [2]
 
 
+def test_an_update_not_approved_yet_is_not_in_the_report(world, plan):
+    """A submitted or returned update is its authors' and the coordinators' until it is approved."""
+    measure = plan.measures.get(number=2)
+    for state in ("submitted", "returned", "draft"):
+        progress_update(measure, status_code="done", percent=100, date=datetime.date(2026, 11, 1), state=state)
+    context = services.build_context(county_report(world))
+    changes = context["changes"]
+    assert changes.status_changes == []
+    assert [u.measure.number for u in changes.updates] == []
+    report = county_report(world)
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    assert "Klar" not in pdf_text(report)
+
+
 def test_the_first_report_compares_with_the_status_before_its_period_not_after(world, plan):
     measure = plan.measures.get(number=2)  # delayed since 2025-06-01 (the fixture)
     progress_update(measure, status_code="at_risk", percent=40, date=datetime.date(2026, 3, 1))
