@@ -23,11 +23,11 @@ import datetime
 import logging
 import smtplib
 
-from core.mail import compose
 from django.conf import settings
 from django.utils import timezone
 
 from actions.models import FollowUpRound, ProgressUpdate, RoundRequest, RoundStatus
+from core.mail import compose
 from core.models import Reminder
 from core.notices import send_once, sent_occasions
 
