@@ -265,7 +265,12 @@ def test_a_neutralised_cell_keeps_the_whole_text(client, poisoned):
     )
     sheet = openpyxl.load_workbook(io.BytesIO(_body(response))).active
     values = {cell.value for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)}
-    stored = {f.summary for f in apps.get_model("agreements", "FollowUp").objects.all()}
+    # XML reads a carriage return as a line feed (XML 1.0, end-of-line handling): a line ending is
+    # the one thing of a text a workbook cannot keep as typed.
+    stored = {
+        f.summary.replace("\r\n", "\n").replace("\r", "\n")
+        for f in apps.get_model("agreements", "FollowUp").objects.all()
+    }
     assert {"'" + text for text in stored} <= values
 
 
