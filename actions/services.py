@@ -389,17 +389,17 @@ def review_update(update: ProgressUpdate, decision: str, *, comment: str, user) 
     update._history_user = user
     update.save()
     if decision == Decision.APPROVE:
-        _record_indicator_values(update)
+        _record_indicator_values(update, request)
         refresh_latest_update(update.measure)
     enqueue("actions.send_review_notice", update.pk, update.history.latest().history_id)
     return update
 
 
-def _record_indicator_values(update: ProgressUpdate) -> None:
-    """Write the approved update's indicator values into the indicators' series, dated by its period."""
+def _record_indicator_values(update: ProgressUpdate, request: RoundRequest | None) -> None:
+    """Write the approved update's indicator values into the indicators' series, dated by the round's
+    period end (``request`` the update's request, None outside rounds: dated by the update)."""
     if not update.indicator_values:
         return
-    request = RoundRequest.objects.select_related("round").filter(update=update).first()
     day = request.round.period_end if request is not None else update.date
     indicators = Indicator.objects.filter(
         measure_id=update.measure_id, pk__in=[int(k) for k in update.indicator_values]

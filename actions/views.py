@@ -641,12 +641,7 @@ def _request_for(request, pk, perm):
 def round_request(request, pk):
     """The form of one request: the person asked fills in the update, saves a draft or submits it."""
     round_request = _request_for(request, pk, perms.VIEW_ROUNDREQUEST)
-    round_ = round_request.round
-    can_answer = (
-        request.user.has_perm(perms.CHANGE_ROUNDREQUEST, round_request)
-        and round_.is_open
-        and round_request.state in services.ANSWERABLE_STATES
-    )
+    can_answer = _can_answer(request.user, round_request)
     update = round_request.update
     form = RoundUpdateForm(
         request.POST or None if can_answer else None,
@@ -687,6 +682,16 @@ def round_request(request, pk):
     return render(request, "actions/round_request.html", _request_context(request, round_request, form))
 
 
+def _can_answer(user, round_request) -> bool:
+    """Whether ``user`` may fill in the request now: one of the people asked (or a coordinator), the
+    round open, and the update not waiting for review or approved."""
+    return (
+        user.has_perm(perms.CHANGE_ROUNDREQUEST, round_request)
+        and round_request.round.is_open
+        and round_request.state in services.ANSWERABLE_STATES
+    )
+
+
 def _request_context(request, round_request, form, *, error=None):
     update = round_request.update
     return {
@@ -697,12 +702,7 @@ def _request_context(request, round_request, form, *, error=None):
         "attachments": list(update.attachments.all()) if update else [],
         "form": form,
         "error": error,
-        "can_answer": form.is_bound
-        or (
-            request.user.has_perm(perms.CHANGE_ROUNDREQUEST, round_request)
-            and round_request.round.is_open
-            and round_request.state in services.ANSWERABLE_STATES
-        ),
+        "can_answer": _can_answer(request.user, round_request),
         "can_review": update is not None
         and update.state == UpdateState.SUBMITTED
         and round_request.round.is_open
