@@ -158,6 +158,16 @@ class Report(models.Model):
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
+    # A county report may be the report of a follow-up round: it covers the round's period and plan.
+    # The PDF stays a record of its day if the round goes (with its plan): the link is cleared.
+    round = models.ForeignKey(
+        "actions.FollowUpRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("follow-up round"),
+    )
     requested_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("requested by")
     )
