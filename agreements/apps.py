@@ -15,3 +15,4 @@ class AgreementsConfig(AppConfig):
         registry.register_search(*search.SPECS)
         registry.register_menu(*navigation.MENU)
         registry.register_county_history(*dashboard.HISTORIES)
+        registry.register_dashboard(*dashboard.DASHBOARDS)

@@ -13,14 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from agreements.models import AgreementStatus, CitizenPledge, CooperationAgreement, QualityReview
-from agreements.queries import county_agreements
+from actions.models import RequestState
+from agreements.models import AgreementStatus, CitizenPledge, CooperationAgreement, MunicipalRequest, QualityReview
+from agreements.queries import county_agreements, open_round_of, requests_for
 from agreements.reminders import Deadline, deadlines
 from core import charts, formatting
 from core.collation import swedish_key
-from core.registry import CountyHistory, Link, list_url
+from core.registry import CountyHistory, DashboardEntry, Link, list_url
+from core.roles import Role
+from core.rounds import DashboardSection, RoundCounts
+from core.scoping import grants_for
 from municipalities.models import ComplianceState, County, Municipality, Obligation
 from municipalities.queries import county_overview
 
@@ -214,3 +218,70 @@ def active_agreements_by_county() -> dict[int, int]:
         .values_list("municipality__county_id", "count")
         .order_by()
     )
+
+
+# --- Municipal follow-up rounds ------------------------------------------------------------------------
+
+ROUND_TITLE = gettext_lazy("%(county)s: municipal follow-up round")
+REQUESTS_TITLE = gettext_lazy("To report: follow-ups asked of you")
+
+
+@dataclass
+class MunicipalRoundDashboard:
+    """The county's open municipal round and its progress (None when no round is open)."""
+
+    county: County
+    progress: RoundCounts | None
+
+
+def round_sections(user, scope, today: datetime.date) -> list[DashboardSection]:
+    """For each county the user coordinates, the open municipal round's progress (two queries a county)."""
+    counties = {
+        grant.county_id: grant.county
+        for grant in grants_for(user)
+        if grant.role == Role.COUNTY_COORDINATOR and grant.county_id is not None
+    }
+    return [
+        DashboardSection(
+            Role.COUNTY_COORDINATOR,
+            f"municipal-round-{county.code}",
+            str(ROUND_TITLE) % {"county": county.name},
+            "agreements/dashboard_round.html",
+            MunicipalRoundDashboard(county, open_round_of(county, today)),
+        )
+        for county in sorted(counties.values(), key=lambda county: county.code)
+    ]
+
+
+@dataclass
+class MunicipalRequestsDashboard:
+    returned: list[MunicipalRequest]
+    waiting: list[MunicipalRequest]
+    today: datetime.date
+
+
+def request_sections(user, scope, today: datetime.date) -> list[DashboardSection]:
+    """An officer's outstanding municipal requests, those returned for revision first (one query)."""
+    if not scope.officer_municipalities:
+        return []
+    requests = requests_for(user)
+    if not requests:
+        return []
+    returned = [r for r in requests if r.state == RequestState.RETURNED]
+    waiting = [r for r in requests if r.state != RequestState.RETURNED]
+    return [
+        DashboardSection(
+            Role.MUNICIPAL_OFFICER,
+            "municipal-requests",
+            str(REQUESTS_TITLE),
+            "agreements/dashboard_requests.html",
+            MunicipalRequestsDashboard(returned, waiting, today),
+        )
+    ]
+
+
+# Right after the plan rounds' "to report" (5), and after the coordinator's own section (20).
+DASHBOARDS: tuple[DashboardEntry, ...] = (
+    DashboardEntry("agreements.municipal_requests", 6, request_sections),
+    DashboardEntry("agreements.municipal_round", 21, round_sections),
+)

@@ -60,3 +60,26 @@ def review_columns() -> list[Column]:
         Column(gettext("Percent"), lambda r: r.percent),
         Column(gettext("Reviewer"), lambda r: r.reviewer_name),
     ]
+
+
+def _asked(request) -> str:
+    return ", ".join(str(person) for person in request.addressees.all())
+
+
+def municipal_request_columns() -> list[Column]:
+    """A municipal round's requests as its page shows them."""
+    return [
+        Column(gettext("Municipality"), lambda r: r.municipality.name),
+        Column(gettext("Follow-up of"), lambda r: str(r.target._meta.verbose_name)),
+        Column(gettext("Title"), lambda r: r.target.title),
+        Column(gettext("Asked"), _asked),
+        Column(gettext("State"), lambda r: r.get_state_display()),
+        Column(gettext("Opened"), lambda r: r.opened_at),
+        Column(gettext("Submitted"), lambda r: r.follow_up.submitted_at if r.follow_up else None),
+        Column(gettext("Reviewed"), lambda r: r.follow_up.reviewed_at if r.follow_up else None),
+        Column(
+            gettext("Reviewed by"),
+            lambda r: str(r.follow_up.reviewed_by) if r.follow_up and r.follow_up.reviewed_by else "",
+        ),
+        Column(gettext("Overall assessment"), lambda r: r.follow_up.get_assessment_display() if r.follow_up else ""),
+    ]

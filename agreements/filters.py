@@ -6,7 +6,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actions.filters import RoundRequestFilterSet
 from agreements import queries
+from agreements.models import MunicipalRequest
 from municipalities.filters import MunicipalPeriodFilterSet
 from municipalities.models import County
 
@@ -78,3 +80,11 @@ class AgreementFilterSet(MunicipalPeriodFilterSet):
     """The API's cooperation agreements: by county, municipality and period, which is by year."""
 
     period_start, period_end, by_year = "start_year", "end_year", True
+
+
+class MunicipalRequestFilterSet(RoundRequestFilterSet):
+    """A municipal round's requests by state, for its page and its exports: the plan rounds' filter
+    (the state is annotated by ``MunicipalRequestQuerySet.with_state`` in the same way)."""
+
+    class Meta(RoundRequestFilterSet.Meta):
+        model = MunicipalRequest

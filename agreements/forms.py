@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actions.forms import DeadlineForm, ReviewForm
 from actions.models import Measure
 from agreements.models import (
     CRITERIA,
@@ -12,6 +13,8 @@ from agreements.models import (
     CooperationAgreement,
     Deliverable,
     FocusArea,
+    FollowUp,
+    MunicipalRound,
     Party,
     PledgeCommitment,
     PledgeStatus,
@@ -19,10 +22,12 @@ from agreements.models import (
     QualityReview,
     Signatory,
 )
+from agreements.queries import item_key
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
 from core.forms import DateInput
+from core.rounds import round_date_errors
 from municipalities.models import Municipality
 
 DATE = DateInput()
@@ -258,3 +263,93 @@ class FocusAreaForm(forms.ModelForm):
     class Meta:
         model = FocusArea
         fields = ["name", "position"]
+
+
+# --- Municipal follow-up rounds ------------------------------------------------------------------------
+
+
+class MunicipalRoundForm(forms.ModelForm):
+    """A new municipal follow-up round: the period, the deadline and the pledges and agreements asked about."""
+
+    items = forms.MultipleChoiceField(
+        label=_("Pledges and agreements in the round"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Each municipality's current published citizen pledge and current agreement is chosen to begin with; "
+            "their officers are asked."
+        ),
+        error_messages={"required": _("Choose at least one pledge or agreement for the round.")},
+    )
+
+    class Meta:
+        model = MunicipalRound
+        fields = ["title", "period_start", "period_end", "deadline", "remind_days_before", "message"]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "deadline": DATE,
+            "message": forms.Textarea(attrs={"rows": 3}),
+            "remind_days_before": forms.NumberInput(attrs={"min": 1, "max": 60}),
+        }
+
+    def __init__(self, *args, candidates: list, **kwargs):
+        """``candidates``: the pledges and agreements a round may ask about (``queries.round_candidates``)."""
+        super().__init__(*args, **kwargs)
+        self.candidates = {item_key(item): item for item in candidates}
+        self.fields["items"].choices = [
+            (key, f"{item.municipality.name}: {item._meta.verbose_name} “{item.title}”")
+            for key, item in self.candidates.items()
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("items", list(self.candidates))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in round_date_errors(
+            cleaned.get("period_start"), cleaned.get("period_end"), cleaned.get("deadline")
+        ).items():
+            self.add_error(name, message)
+        return cleaned
+
+    def chosen(self) -> list:
+        """The pledges and agreements ticked, in the order they were offered."""
+        return [self.candidates[key] for key in self.candidates if key in set(self.cleaned_data["items"])]
+
+
+class MunicipalDeadlineForm(DeadlineForm):
+    """A later deadline for a municipal round (the plan rounds' form, on this model)."""
+
+    class Meta(DeadlineForm.Meta):
+        model = MunicipalRound
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= MunicipalRound.objects.values_list("deadline", flat=True).get(pk=self.instance.pk):
+            raise forms.ValidationError(_("The new deadline must be later than the current one."))
+        return deadline
+
+
+class RoundFollowUpForm(FollowUpForm):
+    """The follow-up an officer fills in for a round, begun from the draft or returned answer if there is one."""
+
+    def __init__(self, *args, items, follow_up: FollowUp | None = None, **kwargs):
+        super().__init__(*args, items=items, **kwargs)
+        if follow_up is not None and not self.is_bound:
+            self.initial.update(
+                {"date": follow_up.date, "assessment": follow_up.assessment, "summary": follow_up.summary}
+            )
+            for item in follow_up.items.all():
+                key = item.commitment_id or item.deliverable_id
+                self.initial[f"status_{key}"] = item.status
+                self.initial[f"comment_{key}"] = item.comment
+
+
+class FollowUpReviewForm(ReviewForm):
+    """The coordinator's decision on a submitted follow-up: the progress updates' review, worded for follow-ups."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            ("approve", _("Approve the follow-up")),
+            ("return", _("Return it for revision")),
+        ]

@@ -9,10 +9,12 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from actions.models import OUTSTANDING_STATES, RequestState, RoundStatus, UpdateState, default_reminder_days
 from core.concurrency import Versioned
 from core.files.models import Document
 from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet, ScopePath
@@ -374,13 +376,25 @@ class Assessment(models.TextChoices):
 
 
 class FollowUpQuerySet(MunicipalDocumentQuerySet):
-    """Follow-ups are read with what they follow up (a pledge or an agreement)."""
+    """Follow-ups are read with what they follow up (a pledge or an agreement). One answering a
+    municipal follow-up round counts once approved: until then it is read by its author, the people
+    asked for it and the county's coordinators (a follow-up outside a round is approved when recorded)."""
 
     def visible_q(self, scope: Scope) -> Q:
         public = Q(pledge__status=PledgeStatus.PUBLISHED) | Q(
             agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED]
         )
-        return self.scope_path.in_counties(scope.read_counties) & (public | self.owner_q(scope))
+        readable = self.scope_path.in_counties(scope.read_counties) & (public | self.owner_q(scope))
+        return readable & (
+            Q(state=UpdateState.APPROVED)
+            | (Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[]))
+            | _asked_q(scope, "follow_up_id")
+            | self.scope_path.in_counties(scope.coordinator_counties)
+        )
+
+    def approved(self) -> FollowUpQuerySet:
+        """The follow-ups that count: on the pledge's and agreement's pages, in lists and reports."""
+        return self.filter(state=UpdateState.APPROVED)
 
 
 class FollowUp(models.Model):
@@ -402,7 +416,23 @@ class FollowUp(models.Model):
     author_name = models.CharField(_("author's name"), max_length=150, blank=True)
     assessment = models.CharField(_("overall assessment"), max_length=16, choices=Assessment.choices)
     summary = models.TextField(_("summary"), max_length=4000)
+    # Where a follow-up answering a round is on its way to counting; one outside a round counts at once.
+    state = models.CharField(_("state"), max_length=16, choices=UpdateState.choices, default=UpdateState.APPROVED)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("comment from the review"), blank=True, max_length=4000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The review's decisions are read from the history (who returned or approved, when, with what comment).
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    history_label = ("date",)
 
     objects = FollowUpQuerySet.as_manager()
 
@@ -420,6 +450,14 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pledge or self.agreement}: {self.date}"
+
+    @property
+    def target(self) -> CitizenPledge | CooperationAgreement:
+        return self.pledge or self.agreement
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == UpdateState.APPROVED
 
 
 class FollowUpItem(models.Model):
@@ -549,3 +587,209 @@ class ReminderKind(models.TextChoices):
 
     DELIVERABLE = "deliverable", _("Deliverable")
     PLEDGE_FOLLOW_UP = "pledge_follow_up", _("Follow-up of a citizen pledge")
+
+
+# --- Municipal follow-up rounds ------------------------------------------------------------------------
+
+
+def _asked_q(scope: Scope, column: str) -> Q:
+    """Rows whose ``pk`` is the ``column`` of a municipal request the scope's user is asked on: a
+    subquery, not a join, so that a row is never repeated (``get_for_user`` fetches exactly one)."""
+    if scope.user_id is None:
+        return Q(pk__in=[])
+    return Q(pk__in=MunicipalRequest.objects.filter(addressees=scope.user_id).values(column))
+
+
+class MunicipalRoundQuerySet(ScopedQuerySet):
+    """A municipal round is the county coordinators' working tool, also read by the steering group;
+    the officers asked reach their own requests (``MunicipalRequestQuerySet``), not the overview."""
+
+    scope_path = ScopePath(county="county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties | scope.steering_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+
+class MunicipalRound(Versioned):
+    """A municipal follow-up round: the county coordinator asks the county's municipalities for the
+    follow-ups of their current citizen pledges and cooperation agreements, by a deadline."""
+
+    county = models.ForeignKey(
+        "municipalities.County", on_delete=models.CASCADE, related_name="municipal_rounds", verbose_name=_("county")
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_("For example: Follow-up of pledges, spring 2026."))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    deadline = models.DateField(_("deadline"))
+    message = models.TextField(
+        _("message to the people asked"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Shown in the invitation e-mail and on the form."),
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("reminder, days before the deadline"),
+        default=default_reminder_days,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    status = models.CharField(_("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_nudged_on = models.DateField(_("last extra reminder"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = MunicipalRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipal follow-up round")
+        verbose_name_plural = _("municipal follow-up rounds")
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="municipal_round_period_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("period_start")), name="municipal_round_deadline_in_period"
+            ),
+            models.UniqueConstraint(
+                fields=["county"], condition=Q(status="open"), name="one_open_municipal_round_per_county"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:round_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def opened_on(self) -> datetime.date:
+        return timezone.localdate(self.opened_at)
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        return (self.deadline - (today or timezone.localdate())).days
+
+
+class MunicipalRequestQuerySet(ScopedQuerySet):
+    """A request is read and answered by the officers asked and the county's coordinators; everyone
+    else gets a 404 (the steering group follows the round on its page, not the answers in the making)."""
+
+    scope_path = ScopePath(municipality="municipality")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties) | _asked_q(scope, "pk")
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.visible_q(scope)
+
+    def with_state(self) -> MunicipalRequestQuerySet:
+        """Each request annotated with ``state_code`` (a RequestState value), computed in the database."""
+        return self.annotate(
+            state_code=models.Case(
+                models.When(follow_up__isnull=False, then=models.F("follow_up__state")),
+                models.When(opened_at__isnull=False, then=models.Value(RequestState.OPENED.value)),
+                default=models.Value(RequestState.ASKED.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def outstanding(self) -> MunicipalRequestQuerySet:
+        return self.with_state().filter(state_code__in=OUTSTANDING_STATES)
+
+
+class MunicipalRequest(models.Model):
+    """One pledge's or agreement's request in a municipal round, addressed to the municipality's officers."""
+
+    round = models.ForeignKey(
+        MunicipalRound, on_delete=models.CASCADE, related_name="requests", verbose_name=_("follow-up round")
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    pledge = models.ForeignKey(
+        CitizenPledge,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="round_requests",
+        verbose_name=_("citizen pledge"),
+    )
+    agreement = models.ForeignKey(
+        CooperationAgreement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="round_requests",
+        verbose_name=_("agreement"),
+    )
+    addressees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="municipal_requests", verbose_name=_("asked")
+    )
+    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    follow_up = models.OneToOneField(
+        FollowUp,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="round_request",
+        verbose_name=_("follow-up"),
+    )
+    history = HistoricalRecords(m2m_fields=[addressees])
+    # How the round's change history names a request: by its municipality.
+    history_label = ("municipality__name",)
+
+    objects = MunicipalRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request for a follow-up")
+        verbose_name_plural = _("requests for follow-ups")
+        ordering = ["round", "municipality__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pledge__isnull=True, agreement__isnull=False)
+                | Q(pledge__isnull=False, agreement__isnull=True),
+                name="municipal_request_of_pledge_or_agreement",
+            ),
+            models.UniqueConstraint(fields=["round", "pledge"], name="one_request_per_pledge_in_round"),
+            models.UniqueConstraint(fields=["round", "agreement"], name="one_request_per_agreement_in_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:round_request", kwargs={"pk": self.pk})
+
+    @property
+    def target(self) -> CitizenPledge | CooperationAgreement:
+        return self.pledge or self.agreement
+
+    @property
+    def target_kind(self) -> str:
+        """What is followed up: "Medborgarlöfte" or "Samverkansöverenskommelse"."""
+        return capfirst(str(self.target._meta.verbose_name))
+
+    @property
+    def state(self) -> str:
+        if hasattr(self, "state_code"):
+            return self.state_code
+        if self.follow_up_id is not None:
+            return self.follow_up.state
+        return RequestState.OPENED if self.opened_at else RequestState.ASKED
+
+    def get_state_display(self) -> str:
+        return RequestState(self.state).label
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.state in OUTSTANDING_STATES

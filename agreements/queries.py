@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from actions.models import RoundStatus
 from agreements.models import (
     AgreementStatus,
     CitizenPledge,
     CooperationAgreement,
     Deliverable,
     FollowUp,
+    MunicipalRequest,
+    MunicipalRound,
     PledgeCommitment,
     PledgeStatus,
     Problem,
@@ -26,6 +29,9 @@ from agreements.models import (
 from agreements.reminders import deadlines
 from core.collation import swedish_key
 from core.history import change_log
+from core.people import reachable_grants
+from core.roles import Role
+from core.rounds import RoundCounts
 from municipalities.models import County, Municipality
 
 
@@ -103,7 +109,7 @@ def county_agreements(county: County, user, *, q: str = "", state: str = "", tod
         _readable(CitizenPledge, user)
         .filter(municipality__county=county)
         .only("id", "municipality_id", "title", "status", "period_start", "period_end")
-        .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
+        .annotate(has_follow_up=Exists(FollowUp.objects.approved().filter(pledge=OuterRef("pk"))))
     )
     reviews = QualityReview.objects.all() if user is None else QualityReview.objects.visible_to(user)
     reviews = reviews.filter(municipality__county=county).defer("comments").order_by("date", "pk")
@@ -156,3 +162,105 @@ def _filter_rows(rows: list[MunicipalityAgreements], *, q: str, state: str) -> l
         "overdue": lambda r: r.overdue,
     }.get(state)
     return [r for r in rows if keep(r)] if keep else rows
+
+
+# --- Municipal follow-up rounds ------------------------------------------------------------------------
+
+
+def round_candidates(county: County, today: datetime.date | None = None) -> list[CitizenPledge | CooperationAgreement]:
+    """What a new municipal round asks about by default: each municipality's current published pledge
+    (the latest begun of those whose period covers today) and current agreement (the latest begun of
+    the active ones whose years cover this year), in Swedish order of the municipalities (two queries)."""
+    today = today or timezone.localdate()
+    pledges: dict[int, CitizenPledge] = {}
+    current_pledges = CitizenPledge.objects.filter(
+        municipality__county=county,
+        status=PledgeStatus.PUBLISHED,
+        period_start__lte=today,
+        period_end__gte=today,
+    ).select_related("municipality")
+    for pledge in current_pledges.order_by("period_start", "pk"):
+        pledges[pledge.municipality_id] = pledge
+    agreements: dict[int, CooperationAgreement] = {}
+    current_agreements = CooperationAgreement.objects.filter(
+        municipality__county=county,
+        status=AgreementStatus.ACTIVE,
+        start_year__lte=today.year,
+        end_year__gte=today.year,
+    ).select_related("municipality")
+    for agreement in current_agreements.order_by("start_year", "pk"):
+        agreements[agreement.municipality_id] = agreement
+    items = [*pledges.values(), *agreements.values()]
+    return sorted(items, key=lambda item: (swedish_key(item.municipality.name), isinstance(item, CitizenPledge)))
+
+
+def item_key(item: CitizenPledge | CooperationAgreement) -> str:
+    """How a round's form names a pledge or an agreement: ``pledge-12``, ``agreement-3``."""
+    return f"{'pledge' if isinstance(item, CitizenPledge) else 'agreement'}-{item.pk}"
+
+
+def municipal_officers(municipality_ids) -> dict[int, list]:
+    """The officers of each municipality an e-mail can reach, in Swedish order (one query)."""
+    found: dict[int, list] = {}
+    for grant in reachable_grants(Role.MUNICIPAL_OFFICER, municipality_id__in=set(municipality_ids)):
+        found.setdefault(grant.municipality_id, []).append(grant.user)
+    return {pk: sorted(people, key=lambda person: swedish_key(str(person))) for pk, people in found.items()}
+
+
+def round_progress(rounds, today: datetime.date | None = None) -> list[RoundCounts]:
+    """The progress of each round, counted in the database (one query for all of them)."""
+    rounds = list(rounds)
+    today = today or timezone.localdate()
+    counts: dict[int, dict[str, int]] = {round_.pk: {} for round_ in rounds}
+    rows = (
+        MunicipalRequest.objects.filter(round__in=[round_.pk for round_ in rounds])
+        .with_state()
+        .values("round_id", "state_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["round_id"]][row["state_code"]] = row["n"]
+    return [RoundCounts(round_, counts[round_.pk], today) for round_ in rounds]
+
+
+def open_round_of(county: County, today: datetime.date | None = None) -> RoundCounts | None:
+    """The county's open municipal round with its progress, or None (two queries)."""
+    round_ = MunicipalRound.objects.filter(county=county, status=RoundStatus.OPEN).first()
+    return round_progress([round_], today)[0] if round_ is not None else None
+
+
+def round_requests(round_: MunicipalRound):
+    """The round's requests with what the round page shows of each, by municipality."""
+    return (
+        round_.requests.with_state()
+        .select_related("municipality", "pledge", "agreement", "follow_up__reviewed_by")
+        .prefetch_related("addressees")
+        .order_by("municipality__name", "agreement_id", "pk")
+    )
+
+
+def requests_for(user) -> list[MunicipalRequest]:
+    """The open municipal rounds' requests addressed to ``user`` that are still outstanding: their to-do list."""
+    return list(
+        MunicipalRequest.objects.filter(addressees=user, round__status=RoundStatus.OPEN)
+        .outstanding()
+        .select_related("round", "municipality", "pledge", "agreement", "follow_up")
+        .order_by("round__deadline", "municipality__name", "pk")
+    )
+
+
+def round_history(round_: MunicipalRound, limit: int = 20):
+    """What changed in the round: opened, the deadline moved, closed and reopened, requests handed over."""
+    return change_log(
+        MunicipalRound.history.filter(id=round_.pk),
+        MunicipalRequest.history.filter(round_id=round_.pk),
+        limit=limit,
+    )
+
+
+def colleagues_for(request: MunicipalRequest, user) -> list:
+    """The officers of the request's municipality ``user`` may hand it to: reachable, not already asked."""
+    asked = set(request.addressees.values_list("pk", flat=True))
+    people = municipal_officers([request.municipality_id]).get(request.municipality_id, [])
+    return [person for person in people if person.pk != user.pk and person.pk not in asked]

@@ -98,7 +98,7 @@ def deadlines(
     if pledges is None:
         pledges = (
             CitizenPledge.objects.filter(status=PledgeStatus.PUBLISHED, period_end__lte=until)
-            .annotate(has_follow_up=Exists(FollowUp.objects.filter(pledge=OuterRef("pk"))))
+            .annotate(has_follow_up=Exists(FollowUp.objects.approved().filter(pledge=OuterRef("pk"))))
             .filter(has_follow_up=False)
         )
         if municipality_ids is not None:

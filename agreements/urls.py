@@ -42,4 +42,13 @@ urlpatterns = [
     path("medborgarloften/<int:pk>/atagon/", views.commitments_edit, name="commitments_edit"),
     path("medborgarloften/<int:pk>/uppfoljning/", views.follow_up_create, {"kind": "pledge"}, name="pledge_follow_up"),
     path("medborgarloften/<int:pk>/granskning/", views.review_create, {"kind": "pledge"}, name="pledge_review"),
+    path("lan/<str:code>/kommunuppfoljning/ny/", views.round_create, name="round_create"),
+    path("kommunuppfoljning/<int:pk>/", views.round_detail, name="round_detail"),
+    path("kommunuppfoljning/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
+    path("kommunuppfoljning/<int:pk>/paminn/", views.round_remind, name="round_remind"),
+    path("kommunuppfoljning/<int:pk>/stang/", views.round_close, name="round_close"),
+    path("kommunuppfoljning/<int:pk>/oppna/", views.round_reopen, name="round_reopen"),
+    path("kommunforfragningar/<int:pk>/", views.round_request, name="round_request"),
+    path("kommunforfragningar/<int:pk>/lamna-over/", views.request_hand_over, name="request_hand_over"),
+    path("uppfoljningar/<int:pk>/granska/", views.follow_up_review, name="follow_up_review"),
 ]

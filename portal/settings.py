@@ -278,6 +278,7 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "agreements.tasks.send_deadline_reminders", "schedule": crontab(hour=6, minute=30)},
     # Follow-up rounds: invitations not yet sent, and the reminders before and after each deadline.
     "round-reminders": {"task": "actions.send_open_rounds_notices", "schedule": crontab(hour=6, minute=40)},
+    "municipal-rounds": {"task": "agreements.tasks.send_open_rounds_notices", "schedule": crontab(hour=6, minute=50)},
     # The steering group's county report on the first weekday morning of each quarter.
     "quarterly-county-reports": {
         "task": "portal.tasks.produce_quarterly_county_reports",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from portal.models import Grant
+from tests.agreements.round_world import with_municipal_rounds
 from tests.factories import UserFactory
 from tests.matrix import check_row, matrix_cases, uncovered
 from tests.matrix_rows.agreements import ROWS
@@ -16,9 +17,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(world):
-    """Lund's draft agreement and draft pledge besides the published ones, and a document on each
-    agreement (``tests.worlds.with_agreement_drafts_and_documents``)."""
-    return with_agreement_drafts_and_documents(world)
+    """Lund's draft agreement and draft pledge besides the published ones, a document on each
+    agreement (``tests.worlds.with_agreement_drafts_and_documents``), and an open municipal round in
+    each county with a submitted follow-up (``tests.agreements.round_world.with_municipal_rounds``)."""
+    return with_municipal_rounds(with_agreement_drafts_and_documents(world))
 
 
 @pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))

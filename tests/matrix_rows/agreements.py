@@ -66,3 +66,41 @@ ROWS = [
     Row("agreements:pledge_follow_up", kwargs=pk_of("pledge"), **CHANGE_DRAFT),
     Row("agreements:pledge_review", kwargs=pk_of("pledge"), **REVIEW_DRAFT),
 ]
+
+# --- Municipal follow-up rounds (the world: ``tests/agreements/round_world.py``) ---------------------------
+# A round is its county's coordinators' working tool, read by the steering group too.
+ROUND_READ = {
+    "own": expect(404, anonymous=302, county_coordinator=200, steering_group=200, national_admin=200),
+    "foreign": FOREIGN,
+}
+ROUND_CHANGE = {
+    "own": expect(404, anonymous=302, county_coordinator=200, steering_group=403, national_admin=200),
+    "foreign": FOREIGN,
+}
+# Opening one: the county is read by all its users, only its coordinators open rounds.
+ROUND_OPEN = {
+    "own": expect(403, anonymous=302, county_coordinator=200, national_admin=200),
+    "foreign": FOREIGN,
+}
+# A request: the officers asked (Lund's) and the county's coordinators; everyone else 404.
+REQUEST = {
+    "own": expect(404, anonymous=302, county_coordinator=200, municipal_officer=200, national_admin=200),
+    "foreign": FOREIGN,
+}
+# A follow-up under review: read by its author (Lund's officer), reviewed by the coordinators only.
+FOLLOW_UP_REVIEW = {
+    "own": expect(404, anonymous=302, county_coordinator=200, municipal_officer=403, national_admin=200),
+    "foreign": FOREIGN,
+}
+
+ROWS += [
+    Row("agreements:round_create", kwargs=county, **ROUND_OPEN),
+    Row("agreements:round_detail", kwargs=pk_of("round"), **ROUND_READ),
+    Row("agreements:round_deadline", kwargs=pk_of("round"), **ROUND_CHANGE),
+    Row("agreements:round_remind", kwargs=pk_of("round"), **ROUND_CHANGE),
+    Row("agreements:round_close", kwargs=pk_of("round"), **ROUND_CHANGE),
+    Row("agreements:round_reopen", kwargs=pk_of("round"), **ROUND_CHANGE),
+    Row("agreements:round_request", kwargs=pk_of("municipal_request"), **REQUEST),
+    Row("agreements:request_hand_over", kwargs=pk_of("municipal_request"), **REQUEST),
+    Row("agreements:follow_up_review", kwargs=pk_of("round_follow_up"), **FOLLOW_UP_REVIEW),
+]
