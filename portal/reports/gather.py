@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from actions import queries as action_queries
 from actions.models import (
     ActionPlan,
+    FollowUpRound,
     Indicator,
     IndicatorValue,
     Measure,
@@ -24,7 +25,10 @@ from actions.models import (
     PlanStatus,
     ProgressStatus,
     ProgressUpdate,
+    RequestState,
+    RoundRequest,
     Tone,
+    UpdateState,
 )
 from agreements import queries as agreement_queries
 from agreements.models import (
@@ -49,6 +53,7 @@ UPDATES_LISTED = 40  # newest progress updates listed under the changes
 PLEDGES_LISTED = 40  # new citizen pledges listed under the changes
 MILESTONES_LISTED = 5  # a described measure's next open milestones
 VALUES_IN_CAPTION = 12  # an indicator's values are listed under its chart up to this many
+ROUND_ROWS_LISTED = 60  # measures listed per part of a round's account (approved, missing, under review, change)
 
 
 @dataclass
@@ -81,6 +86,107 @@ def _previous(report: Report) -> Report | None:
         .order_by("-created_at")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a measure stood by an approved update: its status and progress."""
+
+    status: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """A measure of the round, by its approved update in the previous round of the plan and in this one."""
+
+    measure: Measure
+    then: Standing | None
+    now: Standing | None
+
+    @property
+    def changed(self) -> bool:
+        return self.then is not None and self.now is not None and self.then != self.now
+
+
+@dataclass
+class Listed:
+    """The first ROUND_ROWS_LISTED of some of a round's requests, and how many there are."""
+
+    shown: list = field(default_factory=list)
+    count: int = 0
+
+    def add(self, item) -> None:
+        self.count += 1
+        if len(self.shown) < ROUND_ROWS_LISTED:
+            self.shown.append(item)
+
+    @property
+    def unlisted(self) -> int:
+        return self.count - len(self.shown)
+
+
+@dataclass
+class RoundAccount:
+    """What a round's report says of the round: the approved updates, the measures whose update is
+    missing (nobody answered) or not approved (a draft, submitted or returned: never its content), and
+    each measure then, in the previous round of the plan, and now."""
+
+    round: FollowUpRound
+    previous: FollowUpRound | None
+    approved: Listed = field(default_factory=Listed)
+    missing: Listed = field(default_factory=Listed)
+    under_review: Listed = field(default_factory=Listed)
+    changes: Listed = field(default_factory=Listed)
+
+    @property
+    def total(self) -> int:
+        return self.approved.count + self.missing.count + self.under_review.count
+
+
+def _standing(update: ProgressUpdate | None) -> Standing | None:
+    if update is None or update.state != UpdateState.APPROVED:
+        return None
+    return Standing(str(update.status), update.percent)
+
+
+def _previous_round(round_: FollowUpRound) -> FollowUpRound | None:
+    """The round of the same plan before this one: the latest whose period ended before this one's."""
+    return (
+        FollowUpRound.objects.filter(plan_id=round_.plan_id, period_end__lt=round_.period_start)
+        .exclude(pk=round_.pk)
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+
+
+def round_account(round_: FollowUpRound) -> RoundAccount:
+    """The round in the report, in three queries whatever its size: its requests with their updates, the
+    previous round, and the previous round's approved updates."""
+    previous = _previous_round(round_)
+    account = RoundAccount(round=round_, previous=previous)
+    requests = (
+        RoundRequest.objects.filter(round=round_)
+        .with_state()
+        .select_related("measure", "update__status")
+        .order_by("measure__number", "pk")
+    )
+    before: dict[int, Standing] = {}
+    if previous is not None:
+        earlier = RoundRequest.objects.filter(round=previous, update__state=UpdateState.APPROVED).select_related(
+            "update__status"
+        )
+        before = {request.measure_id: _standing(request.update) for request in earlier}
+    for request in requests:
+        state = request.state_code
+        if state == RequestState.APPROVED:
+            account.approved.add(request)
+        elif state in (RequestState.ASKED, RequestState.OPENED):
+            account.missing.add(request)
+        else:
+            account.under_review.add(request)
+        account.changes.add(RoundChange(request.measure, before.get(request.measure_id), _standing(request.update)))
+    return account
 
 
 def _current_plan(county) -> ActionPlan | None:
@@ -196,7 +302,11 @@ def _described(measures: list[Measure], today: datetime.date) -> list[DescribedM
 
 def county_context(report: Report) -> dict:
     county = report.county
-    plan = _current_plan(county)
+    # A round's report is about the round's plan; any other about the county's current plan.
+    round_ = (
+        FollowUpRound.objects.select_related("plan").get(pk=report.round_id) if report.round_id is not None else None
+    )
+    plan = round_.plan if round_ is not None else _current_plan(county)
     today = timezone.localdate()
     measures: list[Measure] = list(plan.measures.with_state().order_by("number")) if plan is not None else []
     summary = action_queries.summarise_plan(plan, measures) if plan else None
@@ -223,6 +333,7 @@ def county_context(report: Report) -> dict:
         "activities": activities,
         "changes": _changes(report, plan, measures),
         "states": ComplianceState,
+        "round": round_account(round_) if round_ is not None else None,
     }
 
 

@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from actions.models import FollowUpRound, RoundStatus
 from core.jobs import enqueue
 from core.mail import compose, site_url
 from core.roles import Role
@@ -110,6 +111,7 @@ def request_report(
     period_start: datetime.date,
     period_end: datetime.date,
     user: User | None,
+    round_: FollowUpRound | None = None,
 ) -> Report:
     """Create the row and start the job once the row is committed."""
     with transaction.atomic():
@@ -120,9 +122,23 @@ def request_report(
             period_start=period_start,
             period_end=period_end,
             requested_by=user,
+            round=round_,
         )
         enqueue(BUILD_REPORT, report.pk)
     return report
+
+
+def request_round_report(round_: FollowUpRound, *, user: User | None) -> Report:
+    """The county report of a follow-up round: the round's period and plan (``gather.round_account``)."""
+    return request_report(
+        kind=ReportKind.COUNTY,
+        county=round_.plan.county,
+        municipality=None,
+        period_start=round_.period_start,
+        period_end=round_.period_end,
+        user=user,
+        round_=round_,
+    )
 
 
 def retry_report(report: Report) -> Report:
@@ -282,15 +298,48 @@ def resend_queued_reports(now: datetime.datetime | None = None) -> int:
 
 
 def produce_quarterly_county_reports(today: datetime.date | None = None) -> list[Report]:
-    """One county report per county with a steering group, for the quarter just ended."""
+    """One county report per county with a steering group, for the quarter just ended.
+
+    Where a follow-up round of the county closed in that quarter, the report is that of the round that
+    closed last; otherwise the county's report of the quarter. Once per county: a second run (two beat
+    processes, a job sent again) finds the first one's report and adds none. Returns the reports added.
+    """
     start, end = previous_quarter(today)
     counties = County.objects.filter(pk__in=Grant.objects.filter(role=Role.STEERING_GROUP).values("county_id"))
-    return [
-        request_report(
-            kind=ReportKind.COUNTY, county=county, municipality=None, period_start=start, period_end=end, user=None
+    produced = (_quarterly_report(county, start, end) for county in counties.order_by("pk"))
+    return [report for report in produced if report is not None]
+
+
+def round_closed_last(county: County, start: datetime.date, end: datetime.date) -> FollowUpRound | None:
+    """The county's follow-up round that closed last between ``start`` and ``end`` (local dates), if any."""
+    return (
+        FollowUpRound.objects.filter(
+            plan__county=county,
+            status=RoundStatus.CLOSED,
+            closed_at__date__gte=start,
+            closed_at__date__lte=end,
         )
-        for county in counties
-    ]
+        .select_related("plan__county")
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def _quarterly_report(county: County, start: datetime.date, end: datetime.date) -> Report | None:
+    # Runs for the same county wait for each other here, so the second sees the first one's report.
+    list(County.objects.select_for_update().filter(pk=county.pk).values_list("pk", flat=True))
+    round_ = round_closed_last(county, start, end)
+    scheduled = Report.objects.filter(kind=ReportKind.COUNTY, county=county, requested_by__isnull=True)
+    if round_ is not None:
+        if scheduled.filter(round=round_).exists():
+            return None
+        return request_round_report(round_, user=None)
+    if scheduled.filter(round__isnull=True, period_start=start, period_end=end).exists():
+        return None
+    return request_report(
+        kind=ReportKind.COUNTY, county=county, municipality=None, period_start=start, period_end=end, user=None
+    )
 
 
 def email_steering_group(report_id: int) -> int:

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions.models import FollowUpRound
 from core.files.responses import document_response
 from core.scoping import get_for_user
 from municipalities.models import County, Municipality
@@ -28,6 +30,10 @@ def report_list(request, code, kind):
     county, municipality, may_request = _scope(request, code, kind)
     if request.method == "POST" and not may_request:
         raise PermissionDenied
+    if request.method == "POST" and kind == ReportKind.COUNTY and "round" in request.POST:
+        # The report of a follow-up round, requested from the round's page: its period is the round's.
+        report = services.request_round_report(_round_of(request, county), user=request.user)
+        return redirect(report)
     form = None
     if may_request:
         suggestion = services.suggested_period(kind=kind, county=county, municipality=municipality)
@@ -51,14 +57,25 @@ def report_list(request, code, kind):
             "county": county,
             "municipality": municipality,
             "kind": kind,
-            "reports": reports.select_related("requested_by", "county", "municipality")[:50],
+            "reports": reports.select_related("requested_by", "county", "municipality", "round")[:50],
             "form": form,
         },
     )
 
 
+def _round_of(request, county) -> FollowUpRound:
+    """The round named in the form: one of the county's that the user sees, else a 404."""
+    try:
+        pk = int(request.POST["round"])
+    except ValueError:
+        raise Http404 from None
+    return get_for_user(request.user, FollowUpRound.objects.filter(plan__county=county).select_related("plan"), pk=pk)
+
+
 def _visible_report(request, pk) -> Report:
-    return get_for_user(request.user, Report.objects.select_related("county", "municipality", "requested_by"), pk=pk)
+    return get_for_user(
+        request.user, Report.objects.select_related("county", "municipality", "requested_by", "round"), pk=pk
+    )
 
 
 @login_required
