@@ -428,3 +428,25 @@ class HandOverForm(forms.Form):
         field = self.fields["colleague"]
         field.queryset = get_user_model().objects.filter(pk__in=[c.pk for c in colleagues])
         field.label_from_instance = lambda user: f"{user} ({user.email})"
+
+
+class CommentForm(forms.Form):
+    """A comment: plain text (shown with its line breaks, never as markup), and the people it mentions."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Plain text; line breaks are kept. Everyone who reads the measure in the portal can read it."),
+    )
+    mentions = forms.ModelMultipleChoiceField(
+        label=_("Mention"),
+        queryset=None,
+        required=False,
+        help_text=_("The people you mention get an e-mail with a link to the comment."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentions"].queryset = people
+        self.fields["mentions"].widget.attrs["size"] = 6

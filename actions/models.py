@@ -882,3 +882,85 @@ class RoundRequest(models.Model):
     @property
     def is_outstanding(self) -> bool:
         return self.state in OUTSTANDING_STATES
+
+
+# --- Talking about a measure --------------------------------------------------------------------
+
+
+class CommentQuerySet(MeasurePartQuerySet):
+    """A comment is read by whoever reads its measure (signed in: the thread is the county's own
+    conversation, never public) and, on an update's thread, whoever reads that update."""
+
+    def visible_q(self, scope: Scope) -> Q:
+        return super().visible_q(scope) & (
+            Q(update__isnull=True)
+            | Q(update__in=ProgressUpdate.objects.filter(ProgressUpdate.objects.visible_q(scope)))
+        )
+
+
+class Comment(models.Model):
+    """A comment on a measure or on one of its progress updates: plain text, shown with its line breaks.
+
+    ``mentions``: the people of the county named in it, who are told about it.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comments", verbose_name=_("measure"))
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("progress update"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    author_name = models.CharField(_("author's name"), max_length=150, blank=True)
+    body = models.TextField(_("comment"), max_length=4000)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("mentioned")
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["measure", "update", "created_at"], name="comment_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        if self.update_id is not None:
+            page = reverse("actions:update_detail", kwargs={"pk": self.update_id})
+        else:
+            page = reverse("actions:measure_discussion", kwargs={"pk": self.measure_id})
+        # The newest comments are on the thread's last page.
+        return f"{page}?page=last#kommentar-{self.pk}"
+
+
+class MeasureFollow(models.Model):
+    """A person's own choice to follow a measure, or (``following`` false) to stop following it.
+
+    Without a choice, a measure is followed by its county's coordinators, the contacts of its lead
+    actor and everyone who wrote an update or a comment on it (``actions.queries.followers``).
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="follows", verbose_name=_("measure"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="measure_follows", verbose_name=_("user")
+    )
+    following = models.BooleanField(_("following"), default=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("following of a measure")
+        verbose_name_plural = _("followings of measures")
+        constraints = [models.UniqueConstraint(fields=["measure", "user"], name="one_follow_per_person_and_measure")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.measure_id}: {self.following}"

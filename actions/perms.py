@@ -25,3 +25,5 @@ VIEW_ROUNDREQUEST = "actions.view_roundrequest"
 CHANGE_ROUNDREQUEST = "actions.change_roundrequest"  # fill in the update, hand it over
 REVIEW_PROGRESSUPDATE = "actions.review_progressupdate"
 VIEW_UPDATEATTACHMENT = "actions.view_updateattachment"
+ADD_COMMENT = "actions.add_comment"  # obj: the Measure or the ProgressUpdate whose thread it joins
+FOLLOW_MEASURE = "actions.follow_measure"

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -30,10 +31,12 @@ from actions.models import (
     ActionPlan,
     Actor,
     ActorRole,
+    Comment,
     FollowUpRound,
     Indicator,
     Measure,
     MeasureActor,
+    MeasureFollow,
     Milestone,
     ProgressStatus,
     ProgressUpdate,
@@ -47,7 +50,7 @@ from core import charts
 from core.collation import swedish_key
 from core.formatting import indicator_decimals
 from core.history import change_log
-from core.people import reachable_grants
+from core.people import grant_model, reachable_grants
 from core.roles import Role
 
 
@@ -372,3 +375,69 @@ def round_history(round_: FollowUpRound, limit: int = 20):
         RoundRequest.history.filter(round_id=round_.pk),
         limit=limit,
     )
+
+
+# --- Talking about a measure --------------------------------------------------------------------
+
+COMMENTS_PER_PAGE = 50
+
+
+def thread(measure: Measure, user, *, update: ProgressUpdate | None = None):
+    """The comments of the measure's own thread (``update`` None) or of one update's, as ``user`` reads
+    them, oldest first, with their mentions (two queries)."""
+    people = Prefetch("mentions", queryset=get_user_model().objects.order_by("first_name", "last_name"))
+    comments = Comment.objects.visible_to(user).filter(measure=measure).prefetch_related(people)
+    comments = comments.filter(update=update) if update is not None else comments.filter(update__isnull=True)
+    return comments.order_by("created_at", "pk")
+
+
+def latest_comments(measure: Measure, user, count: int = 3) -> list[Comment]:
+    """The newest ``count`` comments of the measure's own thread, oldest of them first (one query)."""
+    newest = Comment.objects.visible_to(user).filter(measure=measure, update__isnull=True)
+    newest = newest.order_by("-created_at", "-pk")
+    return list(reversed(newest[:count]))
+
+
+def county_people(county_id: int, *, coordinators_only: bool = False):
+    """The active people with a role in the county (coordinators, steering group, its municipalities'
+    officers, its actors' contacts): whom a comment can mention. Only the coordinators while the
+    plan is a draft, since nobody else reads it."""
+    grants = grant_model().objects.filter(Q(county_id=county_id) | Q(municipality__county_id=county_id))
+    if coordinators_only:
+        grants = grants.filter(role=Role.COUNTY_COORDINATOR)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=grants.values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def follower_candidates(measure: Measure):
+    """Who follows the measure: those who chose to, and by default its county's coordinators, the
+    contacts of its lead actor and everyone who wrote an update or a comment on it, less those who
+    chose to stop. Active people with an address; whether each may read a notice is the sender's check."""
+    county_id = measure.plan.county_id
+    lead_actors = MeasureActor.objects.filter(measure=measure, role=ActorRole.LEAD).values("actor_id")
+    grants = grant_model().objects.filter(
+        Q(role=Role.COUNTY_COORDINATOR, county_id=county_id)
+        | Q(role=Role.ACTOR_CONTACT, county_id=county_id, actor_id__in=lead_actors)
+    )
+    chosen = MeasureFollow.objects.filter(measure=measure)
+    by_default = (
+        Q(pk__in=grants.values("user_id"))
+        | Q(pk__in=ProgressUpdate.objects.filter(measure=measure).values("author_id"))
+        | Q(pk__in=Comment.objects.filter(measure=measure).values("author_id"))
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(by_default | Q(pk__in=chosen.filter(following=True).values("user_id")))
+        .exclude(pk__in=chosen.filter(following=False).values("user_id"))
+        .order_by("pk")
+    )
+
+
+def is_following(measure: Measure, user) -> bool:
+    """Whether ``user`` follows the measure, by choice or by default (one query)."""
+    return follower_candidates(measure).filter(pk=user.pk).exists() if user.is_authenticated else False

@@ -1,4 +1,5 @@
-"""The e-mails of follow-up rounds, each sent once through ``core.notices.send_once``.
+"""The e-mails of follow-up rounds, each sent once through ``core.notices.notify`` (at once or in
+the recipient's daily digest, as they chose).
 
 About a request (kind ``round_request``, object: the request), to each person asked:
 
@@ -11,7 +12,7 @@ About a request (kind ``round_request``, object: the request), to each person as
 * ``handover``: to a colleague the request was handed to, keyed by the day.
 
 About a review (kind ``update_review``, object: the history row of the decision), to the update's
-authors: returned for revision, or approved.
+authors: returned for revision, or approved; and to the measure's followers (``actions.notices``).
 
 Two workers or two beat processes running the same job at once send each e-mail once: the
 ``core.Reminder`` row of the occasion decides (see ``core.notices``).
@@ -21,35 +22,20 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 
-from django.conf import settings
 from django.utils import timezone
 
 from actions.models import FollowUpRound, ProgressUpdate, RoundRequest, RoundStatus
-from core.mail import compose
+from actions.notices import REQUEST, REVIEW, send_follower_notices
+from core.mail import site_url
 from core.models import Reminder
-from core.notices import send_once, sent_occasions
+from core.notices import notify, sent_occasions
 
 logger = logging.getLogger(__name__)
 
-REQUEST = "round_request"
-REVIEW = "update_review"
-
 
 def _link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _send(message, *, kind: str, object_id: int, due_date: datetime.date, stage: str, recipient) -> bool:
-    """``send_once``, logging a mail server failure (the occasion stays unrecorded: the next run tries again)."""
-    try:
-        return send_once(message, kind=kind, object_id=object_id, due_date=due_date, stage=stage, recipient=recipient)
-    except (smtplib.SMTPException, OSError):
-        logger.exception(
-            "E-mail %s about %s %s to user %s not sent; the next run tries again.", stage, kind, object_id, recipient.pk
-        )
-        return False
+    return site_url() + path
 
 
 def _reachable(people):
@@ -82,10 +68,7 @@ def send_round_notices(round_id: int, extra_on: datetime.date | None = None, tod
             for stage, due_date in occasions:
                 if (REQUEST, request.pk, due_date, stage, person.pk) in already:
                     continue
-                message = _request_message(request, round_, person, stage, today)
-                sent += _send(
-                    message, kind=REQUEST, object_id=request.pk, due_date=due_date, stage=stage, recipient=person
-                )
+                sent += _notify_request(request, round_, person, stage, today, due_date=due_date)
     logger.info("Sent %s e-mails of round %s.", sent, round_id)
     return sent
 
@@ -96,9 +79,16 @@ def send_open_rounds_notices(today: datetime.date | None = None) -> int:
     return sum(send_round_notices(pk, today=today) for pk in list(ids))
 
 
-def _request_message(
-    request: RoundRequest, round_: FollowUpRound, person, stage: str, today: datetime.date, *, sender=None
-):
+def _notify_request(
+    request: RoundRequest,
+    round_: FollowUpRound,
+    person,
+    stage: str,
+    today: datetime.date,
+    *,
+    due_date: datetime.date,
+    sender=None,
+) -> bool:
     context = {
         "round": round_,
         "plan": round_.plan,
@@ -108,9 +98,17 @@ def _request_message(
         "days_left": round_.days_left(today),
         "overdue": round_.days_left(today) < 0,
         "sender": sender,
-        "link": _link(request.get_absolute_url()),
     }
-    return compose("actions/email/round_request", context, person)
+    return notify(
+        person,
+        kind=REQUEST,
+        template="actions/email/round_request",
+        context=context,
+        link=_link(request.get_absolute_url()),
+        object_id=request.pk,
+        due_date=due_date,
+        stage=stage,
+    )
 
 
 def send_handover_notice(request_id: int, colleague_id: int, sender_id: int, today: datetime.date | None = None) -> int:
@@ -123,15 +121,9 @@ def send_handover_notice(request_id: int, colleague_id: int, sender_id: int, tod
     if colleague is None or not _reachable([colleague]):
         return 0
     sender = type(colleague)._default_manager.filter(pk=sender_id).first()
-    message = _request_message(request, request.round, colleague, Reminder.Stage.HANDED_OVER, today, sender=sender)
     return int(
-        _send(
-            message,
-            kind=REQUEST,
-            object_id=request.pk,
-            due_date=today,
-            stage=Reminder.Stage.HANDED_OVER,
-            recipient=colleague,
+        _notify_request(
+            request, request.round, colleague, Reminder.Stage.HANDED_OVER, today, due_date=today, sender=sender
         )
     )
 
@@ -161,15 +153,16 @@ def send_review_notice(update_id: int, history_id: int) -> int:
             "returned": decision.state == "returned",
             "comment": decision.review_comment,
             "reviewer": update.reviewed_by,
-            "link": _link(link),
         }
-        message = compose("actions/email/update_review", context, person)
-        sent += _send(
-            message,
+        sent += notify(
+            person,
             kind=REVIEW,
+            template="actions/email/update_review",
+            context=context,
+            link=_link(link),
             object_id=history_id,
             due_date=timezone.localdate(decision.history_date),
             stage=Reminder.Stage.DECIDED,
-            recipient=person,
         )
-    return sent
+    # The measure's followers hear of it too, unless they were told as authors just now.
+    return sent + send_follower_notices(update.pk, history_id, skip={*unique, update.reviewed_by_id})

@@ -45,3 +45,6 @@ rules.add_perm(perms.VIEW_ROUNDREQUEST, can_view)
 rules.add_perm(perms.CHANGE_ROUNDREQUEST, can_change)
 rules.add_perm(perms.REVIEW_PROGRESSUPDATE, can_change)
 rules.add_perm(perms.VIEW_UPDATEATTACHMENT, can_view)
+# The threads are the county's own conversation: whoever reads the measure (or the update) and is signed in.
+rules.add_perm(perms.ADD_COMMENT, rules.is_authenticated & can_view)
+rules.add_perm(perms.FOLLOW_MEASURE, rules.is_authenticated & can_view)

@@ -16,10 +16,12 @@ from django.utils.translation import gettext, gettext_noop
 from actions.models import (
     ActionPlan,
     Actor,
+    Comment,
     FollowUpRound,
     Indicator,
     IndicatorValue,
     Measure,
+    MeasureFollow,
     Milestone,
     PlanDocument,
     PlanStatus,
@@ -117,10 +119,13 @@ def post_progress_update(measure: Measure, values: dict, user) -> ProgressUpdate
         ProgressUpdate(measure=measure, author=user, author_name=user.get_full_name() or user.get_username()),
         values,
         state=_outside_round_state(measure, user),
+        _history_user=user,
     )
     # Posting progress is not an edit of the measure, so it must not bump the measure's
     # version under someone who is editing its description.
     refresh_latest_update(measure)
+    if update.is_approved:
+        enqueue("actions.send_follower_notices", update.pk, update.history.latest().history_id)
     return update
 
 
@@ -408,3 +413,40 @@ def _record_indicator_values(update: ProgressUpdate, request: RoundRequest | Non
         IndicatorValue.objects.update_or_create(
             indicator=indicator, date=day, defaults={"value": Decimal(update.indicator_values[str(indicator.pk)])}
         )
+
+
+# --- Talking about a measure --------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_comment(measure: Measure, body: str, *, user, update: ProgressUpdate | None = None, mentions=()) -> Comment:
+    """Add a comment to the measure's thread, or to one of its updates' (``update``); the people who
+    follow the measure and the people mentioned are told once it is committed.
+
+    An update of a closed round is locked, its thread too: the comment is refused, nothing saved.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": gettext("Write a comment.")})
+    if update is not None:
+        request = RoundRequest.objects.select_related("round").filter(update=update).first()
+        if request is not None and not request.round.is_open:
+            raise ValidationError(gettext("The round is closed: its updates can no longer be commented on."))
+    comment = Comment.objects.create(
+        measure=measure,
+        update=update,
+        author=user,
+        author_name=user.get_full_name() or user.get_username(),
+        body=body,
+    )
+    comment.mentions.set([person for person in mentions if person.pk != user.pk])
+    enqueue("actions.send_comment_notices", comment.pk)
+    return comment
+
+
+def set_following(measure: Measure, user, following: bool) -> MeasureFollow:
+    """Record the person's choice to follow the measure, or to stop following it."""
+    follow, _created = MeasureFollow.objects.update_or_create(
+        measure=measure, user=user, defaults={"following": following}
+    )
+    return follow

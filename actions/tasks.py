@@ -4,7 +4,7 @@ import datetime
 
 from celery import shared_task
 
-from actions import round_notices
+from actions import notices, round_notices
 
 
 @shared_task(name="actions.send_round_notices", acks_late=True)
@@ -28,3 +28,13 @@ def send_handover_notice(request_id: int, colleague_id: int, sender_id: int) -> 
 @shared_task(name="actions.send_review_notice", acks_late=True)
 def send_review_notice(update_id: int, history_id: int) -> int:
     return round_notices.send_review_notice(update_id, history_id)
+
+
+@shared_task(name="actions.send_comment_notices", acks_late=True)
+def send_comment_notices(comment_id: int) -> int:
+    return notices.send_comment_notices(comment_id)
+
+
+@shared_task(name="actions.send_follower_notices", acks_late=True)
+def send_follower_notices(update_id: int, history_id: int) -> int:
+    return notices.send_follower_notices(update_id, history_id)

@@ -43,4 +43,7 @@ urlpatterns += [
     path("forfragningar/<int:pk>/lamna-over/", views.request_hand_over, name="request_hand_over"),
     path("lagesrapporter/<int:pk>/granska/", views.update_review, name="update_review"),
     path("lagesrapporter/bilagor/<int:pk>/", views.update_attachment, name="update_attachment"),
+    path("lagesrapporter/<int:pk>/", views.update_detail, name="update_detail"),
+    path("insatser/<int:pk>/diskussion/", views.measure_discussion, name="measure_discussion"),
+    path("insatser/<int:pk>/folj/", views.measure_follow, name="measure_follow"),
 ]

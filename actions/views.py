@@ -16,6 +16,7 @@ from actions.filters import MeasureFilterSet, RoundRequestFilterSet
 from actions.forms import (
     ActionPlanForm,
     ActorForm,
+    CommentForm,
     DeadlineForm,
     HandOverForm,
     IndicatorForm,
@@ -40,6 +41,7 @@ from actions.models import (
     Measure,
     Milestone,
     PlanDocument,
+    PlanStatus,
     ProgressStatus,
     ProgressUpdate,
     RoundRequest,
@@ -223,6 +225,8 @@ def measure_detail(request, pk):
             "can_change": request.user.has_perm(perms.CHANGE_MEASURE, measure),
             "can_report": request.user.has_perm(perms.ADD_PROGRESSUPDATE, measure),
             "history": queries.measure_history(measure),
+            "comment_count": queries.thread(measure, request.user).count(),
+            "latest_comments": queries.latest_comments(measure, request.user),
         },
     )
 
@@ -793,3 +797,94 @@ def update_review(request, pk):
 def update_attachment(request, pk):
     attachment = get_for_user(request.user, UpdateAttachment, perm=perms.VIEW_UPDATEATTACHMENT, pk=pk)
     return document_response(attachment)
+
+
+# --- Talking about a measure --------------------------------------------------------------------
+
+
+def _thread_page(request, *, measure, update, template: str, context: dict):
+    """A thread's page: its comments (paged, oldest first) and the form to add one, with the people
+    of the county to mention; a locked update (closed round) takes no more comments."""
+    round_request = context.get("round_request")
+    locked = round_request is not None and not round_request.round.is_open
+    can_comment = not locked and request.user.has_perm(perms.ADD_COMMENT, update or measure)
+    people = queries.county_people(measure.plan.county_id, coordinators_only=measure.plan.status == PlanStatus.DRAFT)
+    form = CommentForm(request.POST or None, people=people.exclude(pk=request.user.pk))
+    if request.method == "POST":
+        if not request.user.has_perm(perms.ADD_COMMENT, update or measure):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                comment = services.post_comment(
+                    measure,
+                    form.cleaned_data["body"],
+                    user=request.user,
+                    update=update,
+                    mentions=form.cleaned_data["mentions"],
+                )
+            except ValidationError as problem:
+                form.add_error(None, problem)
+            else:
+                messages.success(request, _("Your comment is posted."))
+                return redirect(comment.get_absolute_url())
+    comments = Paginator(queries.thread(measure, request.user, update=update), queries.COMMENTS_PER_PAGE)
+    number = request.GET.get("page")
+    page = comments.get_page(comments.num_pages if number == "last" else number)
+    context = {
+        **context,
+        "measure": measure,
+        "update": update,
+        "comments": page.object_list,
+        "page": page,
+        "form": form,
+        "can_comment": can_comment,
+        "locked": locked,
+        "following": queries.is_following(measure, request.user),
+        "can_follow": request.user.has_perm(perms.FOLLOW_MEASURE, measure),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_discussion(request, pk):
+    """The measure's own thread: what the people working on it say to each other."""
+    measure = get_for_user(request.user, Measure.objects.select_related("plan__county"), pk=pk)
+    return _thread_page(request, measure=measure, update=None, template="actions/measure_discussion.html", context={})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_detail(request, pk):
+    """One progress update as its readers see it, with its attachments, its review and its thread."""
+    update = get_for_user(
+        request.user,
+        ProgressUpdate.objects.select_related("measure__plan__county", "status", "reviewed_by"),
+        pk=pk,
+    )
+    round_request = RoundRequest.objects.select_related("round").filter(update=update).first()
+    context = {
+        "round_request": round_request,
+        "round": round_request.round if round_request else None,
+        "attachments": list(update.attachments.all()),
+        "can_review": update.state == UpdateState.SUBMITTED
+        and request.user.has_perm(perms.REVIEW_PROGRESSUPDATE, update),
+    }
+    return _thread_page(
+        request, measure=update.measure, update=update, template="actions/update_detail.html", context=context
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def measure_follow(request, pk):
+    """Follow the measure, or stop following it (``following``: "1" or "0")."""
+    measure = get_for_user(request.user, Measure.objects.select_related("plan"), perm=perms.FOLLOW_MEASURE, pk=pk)
+    following = request.POST.get("following") == "1"
+    services.set_following(measure, request.user, following)
+    if following:
+        messages.success(request, _("You follow the measure: you are told of new comments and updates."))
+    else:
+        messages.success(request, _("You no longer follow the measure."))
+    return redirect(reverse("actions:measure_discussion", kwargs={"pk": measure.pk}))

@@ -1,4 +1,5 @@
-"""The foundation's one table: the record of reminders and notices sent, so each goes out once."""
+"""The foundation's tables: the record of reminders and notices sent, so each goes out once, and the
+notices waiting for a person's daily digest."""
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,9 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("After the due date")
         EXTRA = "extra", _("Extra reminder")
         DECIDED = "decided", _("When decided")
+        POSTED = "posted", _("When posted")
+        CHANGED = "changed", _("When changed")
+        DIGEST = "digest", _("Daily digest")
 
     kind = models.CharField(_("about"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object"))
@@ -43,3 +47,28 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} {self.due_date} ({self.get_stage_display()})"
+
+
+class DigestEntry(models.Model):
+    """A notice kept for its recipient's daily digest instead of being sent at once.
+
+    Its occasion is the ``Reminder`` it belongs to (one entry per occasion, so two runs queue it
+    once); the reminder's ``sent_at`` is set when the digest that lists it has been sent.
+    ``subject`` is the notice's subject in the recipient's language; ``link`` its absolute address.
+    """
+
+    reminder = models.OneToOneField(Reminder, on_delete=models.CASCADE, related_name="digest_entry")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_entries", verbose_name=_("recipient")
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    link = models.CharField(_("link"), max_length=500)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest entry")
+        verbose_name_plural = _("digest entries")
+        ordering = ["recipient", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,6 +1,10 @@
+from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from core.notices import Delivery, delivery_for, notice_kinds
 from portal import services
 
 
@@ -14,3 +18,28 @@ class QueuedPasswordResetForm(PasswordResetForm):
             use_https=use_https,
             language=translation.get_language() or "sv",
         )
+
+
+class ProfileSettingsForm(forms.Form):
+    """The person's language and, per kind of notice, how they get it (a field ``notice_<kind>`` each)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the portal and your e-mails"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = user.language
+        self.kinds = notice_kinds()
+        labels = dict(Delivery.choices)
+        for kind in self.kinds:
+            self.fields[f"notice_{kind.code}"] = forms.ChoiceField(
+                label=kind.label,
+                help_text=kind.help_text,
+                choices=[(choice, labels[choice]) for choice in kind.choices],
+                initial=delivery_for(user, kind.code),
+                widget=forms.RadioSelect,
+            )
+
+    def notice_choices(self) -> dict[str, str]:
+        return {kind.code: self.cleaned_data[f"notice_{kind.code}"] for kind in self.kinds}

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,7 +14,14 @@ from core.scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
-    """A person who signs in. What they may see and do comes from their grants."""
+    """A person who signs in. What they may see and do comes from their grants.
+
+    ``language``: the language of their pages and e-mails; ``notice_choices``: how they get each
+    kind of notice, {kind: "now" | "daily" | "never"} (``core.notices``; a kind not in it gets its default).
+    """
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    notice_choices = models.JSONField(_("e-mail choices"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("user")

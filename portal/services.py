@@ -163,3 +163,11 @@ def revoke_token(token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def save_profile_settings(user: User, *, language: str, notice_choices: dict[str, str]) -> User:
+    """Store the person's language and how they get each kind of notice."""
+    user.language = language
+    user.notice_choices = {**user.notice_choices, **notice_choices}
+    user.save(update_fields=["language", "notice_choices"])
+    return user

@@ -279,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
     # Follow-up rounds: invitations not yet sent, and the reminders before and after each deadline.
     "round-reminders": {"task": "actions.send_open_rounds_notices", "schedule": crontab(hour=6, minute=40)},
     "municipal-rounds": {"task": "agreements.tasks.send_open_rounds_notices", "schedule": crontab(hour=6, minute=50)},
+    # After the reminders: each person's digest of the notices they chose to get once a day.
+    "daily-digests": {"task": "core.send_daily_digests", "schedule": crontab(hour=6, minute=55)},
     # The steering group's county report on the first weekday morning of each quarter.
     "quarterly-county-reports": {
         "task": "portal.tasks.produce_quarterly_county_reports",

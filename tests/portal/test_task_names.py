@@ -10,11 +10,18 @@ from django.conf import settings
 from portal.celery import app
 
 STABLE_NAMES = {
+    "actions.send_comment_notices",
+    "actions.send_follower_notices",
     "actions.send_handover_notice",
     "actions.send_open_rounds_notices",
     "actions.send_review_notice",
     "actions.send_round_notices",
     "agreements.tasks.send_deadline_reminders",
+    "agreements.tasks.send_handover_notice",
+    "agreements.tasks.send_open_rounds_notices",
+    "agreements.tasks.send_review_notice",
+    "agreements.tasks.send_round_notices",
+    "core.send_daily_digests",
     "portal.tasks.build_report",
     "portal.tasks.email_report_ready",
     "portal.tasks.produce_quarterly_county_reports",
