@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from core.notices import Delivery, delivery_for, notice_kinds
@@ -29,6 +31,10 @@ class ProfileSettingsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each language in its own name, as the language switch writes it.
+        self.fields["language"].choices = [
+            (code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES
+        ]
         self.fields["language"].initial = user.language
         self.kinds = notice_kinds()
         labels = dict(Delivery.choices)

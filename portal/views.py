@@ -78,7 +78,8 @@ def profile(request):
         _remember_language(response, user.language)
         return response
     notice_fields = [form[f"notice_{kind.code}"] for kind in form.kinds]
-    return render(request, "portal/profile.html", {"form": form, "notice_fields": notice_fields})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/profile.html", {"form": form, "notice_fields": notice_fields}, status=status)
 
 
 def locked_out(request, original_response=None, credentials=None):

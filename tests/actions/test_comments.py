@@ -45,7 +45,9 @@ def test_a_comment_tells_the_followers_and_the_people_mentioned_once(world, mail
     assert (sent, again) == (3, 0)
     assert recipients(mailoutbox) == sorted([coordinator.email, police.email, steering.email])
     mention = next(m for m in mailoutbox if m.to == [steering.email])
-    assert mention.subject == f"{world.user(Role.MUNICIPAL_OFFICER).get_full_name()} nämnde dig: {world.own_measure.title}"
+    assert (
+        mention.subject == f"{world.user(Role.MUNICIPAL_OFFICER).get_full_name()} nämnde dig: {world.own_measure.title}"
+    )
     comment_mail = next(m for m in mailoutbox if m.to == [coordinator.email])
     assert comment_mail.subject == f"Ny kommentar: {world.own_measure.title}"
     assert "Hur går det med seminarierna?" in comment_mail.body
@@ -77,7 +79,10 @@ def test_a_comment_on_an_update_not_yet_approved_reaches_only_those_who_read_the
     steering = world.user(Role.STEERING_GROUP)
 
     comment = services.post_comment(
-        world.own_measure, "Kan du lägga till siffrorna?", user=world.user(Role.COUNTY_COORDINATOR), update=update,
+        world.own_measure,
+        "Kan du lägga till siffrorna?",
+        user=world.user(Role.COUNTY_COORDINATOR),
+        update=update,
         mentions=[steering],
     )
     notices.send_comment_notices(comment.pk)
@@ -202,7 +207,7 @@ def test_the_discussion_page_shows_the_thread_escaped_with_line_breaks(world, cl
     assert len(thread) == 1
     assert "<script>alert(1)</script>" in parsed.text(thread[0])
     assert len(parsed.elements(thread[0], "br")) == 1
-    assert parsed.elements(root, "script") and all(e.get("src") for e in parsed.elements(root, "script"))
+    assert all(e.get("src") for e in parsed.elements(root, "script"))
     assert parsed.field(root, "Kommentar").tag.endswith("textarea")
     assert parsed.field(root, "Nämn").tag.endswith("select")
 
@@ -263,9 +268,8 @@ def test_the_update_page_shows_the_update_its_attachments_and_its_thread(world, 
     assert parsed.text(parsed.elements(root, "h1")[0]) == "Lägesrapport 2025-06-01"
     assert "Två seminarier hölls." in parsed.text(parsed.main(root))
     thread = [e for e in parsed.elements(root, "li") if (e.get("id") or "").startswith("kommentar-")]
-    assert [parsed.text(e).split("\n")[-1].strip() for e in thread] == ["Bra jobbat!"] or "Bra jobbat!" in parsed.text(
-        thread[0]
-    )
+    assert len(thread) == 1
+    assert "Bra jobbat!" in parsed.text(thread[0])
 
 
 def test_a_draft_update_and_its_thread_are_a_404_to_those_who_do_not_read_it(world, client_as):

@@ -102,6 +102,38 @@ ROWS = [
         own=expect(404, anonymous=302, county_coordinator=400, national_admin=400, actor_contact=403),
         foreign=expect(404, anonymous=302, national_admin=400),
     ),
+    # The threads: whoever reads the measure (or the update) reads and writes in them; an empty comment
+    # changes nothing, so each role that may write gets the form back with the error.
+    Row("actions:measure_discussion", kwargs=pk_of("measure"), **READ_DRAFT),
+    Row(
+        "actions:measure_discussion",
+        kwargs=pk_of("measure"),
+        method="post",
+        data=lambda world, side: {"body": ""},
+        own=expect(400, anonymous=302),
+        foreign=expect(404, anonymous=302, national_admin=400),
+        draft=expect(404, anonymous=302, county_coordinator=400, national_admin=400),
+    ),
+    Row(
+        "actions:measure_follow",
+        kwargs=pk_of("measure"),
+        method="post",
+        data=lambda world, side: {"following": "1"},
+        own=expect(302),
+        foreign=expect(404, anonymous=302, national_admin=302),
+        draft=expect(404, anonymous=302, county_coordinator=302, national_admin=302),
+    ),
+    # A submitted update is read by its author (the Police contact), the county's coordinators and
+    # the national administrators until it is approved.
+    Row("actions:update_detail", kwargs=pk_of("update"), **ASKED),
+    Row(
+        "actions:update_detail",
+        kwargs=pk_of("update"),
+        method="post",
+        data=lambda world, side: {"body": ""},
+        own=expect(404, anonymous=302, county_coordinator=400, actor_contact=400, national_admin=400),
+        foreign=expect(404, anonymous=302, national_admin=400),
+    ),
     # The county's own actor (Region Skåne) and a foreign county's (Region Stockholm).
     Row(
         "actions:actor_edit",
