@@ -17,6 +17,7 @@ from actions.models import (
     ActionPlan,
     Actor,
     ActorRole,
+    Comment,
     FollowUpRound,
     Indicator,
     IndicatorDirection,
@@ -526,6 +527,61 @@ def load_current_plan_demo() -> None:
 
     first_end = _first_round(plan, measures, asked_for, users.get("lan.samordnare"))
     _current_round(plan, measures, asked_for, users, first_end)
+    _discussion(measures[3], users)
+
+
+# A thread on the measure whose update was returned: (days ago, author, text, the usernames mentioned).
+DISCUSSION = [
+    (
+        9,
+        POLICE_CONTACT,
+        "Vi har svårt att hitta stödpersoner i nordöstra Skåne. Har någon kommun erfarenhet av att rekrytera "
+        "via föreningslivet?",
+        [],
+    ),
+    (
+        8,
+        REGION_CONTACT,
+        "Region Skåne har en pool av kontaktpersoner inom öppenvården som kanske kan användas.\n"
+        "Jag kollar med verksamhetschefen och återkommer före nästa möte.",
+        [POLICE_CONTACT],
+    ),
+    (
+        2,
+        "lan.samordnare",
+        "Tack båda. Jag har skickat tillbaka lägesrapporten: beskriv gärna hur många som fått stöd under "
+        "perioden. Vi tar upp rekryteringen på arbetsgruppens möte.",
+        [POLICE_CONTACT, REGION_CONTACT],
+    ),
+]
+
+
+def _discussion(measure: Measure, users) -> None:
+    """A conversation about the measure in its thread, and a question on its returned update."""
+    now = timezone.now()
+    for days_ago, username, body, mentioned in DISCUSSION:
+        author = users.get(username)
+        if author is None:
+            continue
+        comment = Comment.objects.create(
+            measure=measure,
+            author=author,
+            author_name=str(author),
+            body=body,
+            created_at=now - datetime.timedelta(days=days_ago),
+        )
+        comment.mentions.set([users[name] for name in mentioned if name in users])
+    update = ProgressUpdate.objects.filter(measure=measure, state="returned").first()
+    author = users.get(POLICE_CONTACT)
+    if update is not None and author is not None:
+        Comment.objects.create(
+            measure=measure,
+            update=update,
+            author=author,
+            author_name=str(author),
+            body="Ska vi räkna med de unga som fått stöd via Region Skånes mottagning också?",
+            created_at=now - datetime.timedelta(days=1),
+        )
 
 
 def _current_plan(skane: County) -> tuple[ActionPlan, dict[int, Measure]]:

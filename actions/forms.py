@@ -443,7 +443,10 @@ class CommentForm(forms.Form):
         label=_("Mention"),
         queryset=None,
         required=False,
-        help_text=_("The people you mention get an e-mail with a link to the comment."),
+        help_text=_(
+            "The people you mention get an e-mail with a link to the comment. Hold down Ctrl (Cmd on a Mac) to "
+            "choose more than one."
+        ),
     )
 
     def __init__(self, *args, people, **kwargs):

@@ -842,8 +842,7 @@ def _thread_page(request, *, measure, update, template: str, context: dict):
         "following": queries.is_following(measure, request.user),
         "can_follow": request.user.has_perm(perms.FOLLOW_MEASURE, measure),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @login_required

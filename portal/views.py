@@ -78,8 +78,7 @@ def profile(request):
         _remember_language(response, user.language)
         return response
     notice_fields = [form[f"notice_{kind.code}"] for kind in form.kinds]
-    status = 400 if request.method == "POST" else 200
-    return render(request, "portal/profile.html", {"form": form, "notice_fields": notice_fields}, status=status)
+    return render(request, "portal/profile.html", {"form": form, "notice_fields": notice_fields})
 
 
 def locked_out(request, original_response=None, credentials=None):

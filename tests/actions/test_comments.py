@@ -215,7 +215,7 @@ def test_the_discussion_page_shows_the_thread_escaped_with_line_breaks(world, cl
 def test_posting_a_comment_with_a_mention_and_an_empty_one(world, client_as):
     client = client_as(Role.MUNICIPAL_OFFICER)
     empty = client.post(discussion_url(world.own_measure), {"body": " "})
-    assert empty.status_code == 400
+    assert empty.status_code == 200
     root = parsed.page(empty)
     assert "Detta fält måste fyllas i." in parsed.description(root, parsed.field(root, "Kommentar"))
     assert not Comment.objects.exists()
@@ -239,7 +239,8 @@ def test_a_person_outside_the_county_cannot_mention_or_be_mentioned(world, clien
     response = client_as(Role.MUNICIPAL_OFFICER).post(
         discussion_url(world.own_measure), {"body": "Hej", "mentions": [outsider.pk]}
     )
-    assert response.status_code == 400
+    root = parsed.page(response)
+    assert "Välj ett giltigt alternativ" in parsed.description(root, parsed.field(root, "Nämn"))
     assert not Comment.objects.exists()
 
 
@@ -295,7 +296,7 @@ def test_the_closed_rounds_update_page_says_the_thread_is_locked(world, client_a
     root = parsed.page(client_as(Role.COUNTY_COORDINATOR).get(url))
     assert "Omgången är stängd: lägesrapporten och dess kommentarer är låsta." in parsed.messages(root)
     response = client_as(Role.COUNTY_COORDINATOR).post(url, {"body": "Sent ute"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Omgången är stängd" in " ".join(parsed.messages(parsed.page(response)))
     assert not Comment.objects.exists()
 

@@ -110,9 +110,9 @@ ROWS = [
         kwargs=pk_of("measure"),
         method="post",
         data=lambda world, side: {"body": ""},
-        own=expect(400, anonymous=302),
-        foreign=expect(404, anonymous=302, national_admin=400),
-        draft=expect(404, anonymous=302, county_coordinator=400, national_admin=400),
+        own=expect(200, anonymous=302),
+        foreign=expect(404, anonymous=302, national_admin=200),
+        draft=expect(404, anonymous=302, county_coordinator=200, national_admin=200),
     ),
     Row(
         "actions:measure_follow",
@@ -131,8 +131,8 @@ ROWS = [
         kwargs=pk_of("update"),
         method="post",
         data=lambda world, side: {"body": ""},
-        own=expect(404, anonymous=302, county_coordinator=400, actor_contact=400, national_admin=400),
-        foreign=expect(404, anonymous=302, national_admin=400),
+        own=expect(404, anonymous=302, county_coordinator=200, actor_contact=200, national_admin=200),
+        foreign=expect(404, anonymous=302, national_admin=200),
     ),
     # The county's own actor (Region Skåne) and a foreign county's (Region Stockholm).
     Row(
