@@ -316,3 +316,39 @@ def test_the_discussion_page_reads_the_same_number_of_queries_for_2_and_20_comme
             assert client.get(discussion_url(world.own_measure)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15
+
+
+# --- Over SMTP -----------------------------------------------------------------------------------
+
+
+def test_a_mention_and_a_digest_arrive_over_smtp_with_both_parts_and_the_links(world, smtp_server):
+    from django.conf import settings
+
+    site = settings.SITE_URL.rstrip("/")
+    coordinator, steering = world.user(Role.COUNTY_COORDINATOR), world.user(Role.STEERING_GROUP)
+    coordinator.notice_choices = {notices.COMMENT: core_notices.Delivery.DAILY}
+    coordinator.save()
+    comment = post(world, Role.MUNICIPAL_OFFICER, body="Möte på torsdag & fika.", mentions=[steering])
+
+    notices.send_comment_notices(comment.pk)
+    core_notices.send_digests()
+
+    mails = smtp_server.wait_for(3)
+    assert sorted(mail.rcpt_tos[0] for mail in mails) == sorted(
+        [steering.email, world.user(Role.ACTOR_CONTACT).email, coordinator.email]
+    )
+    link = site + comment.get_absolute_url()
+    for mail in mails:
+        assert [part.get_content_type() for part in mail.message.iter_parts()] == ["text/plain", "text/html"]
+        assert mail.raw_headers.isascii()
+        assert mail.html_lang == "sv"
+        assert link in mail.text_links
+        assert link in mail.html_links
+        assert site + "/profil/" in mail.text_links
+        assert site + "/profil/" in mail.html_links
+    (mention,) = smtp_server.to(steering.email)
+    assert "Möte på torsdag & fika." in mention.text
+    assert "Möte på torsdag &amp; fika." in mention.html
+    (digest,) = smtp_server.to(coordinator.email)
+    assert digest.subject.endswith(": 1 meddelande")
+    assert f"Ny kommentar: {world.own_measure.title}" in digest.text
