@@ -437,7 +437,9 @@ class CommentForm(forms.Form):
         label=_("Comment"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Plain text; line breaks are kept. Everyone who reads the measure in the portal can read it."),
+        help_text=_(
+            "Plain text; line breaks are kept. Everyone who reads what you comment on in the portal can read it."
+        ),
     )
     mentions = forms.ModelMultipleChoiceField(
         label=_("Mention"),
