@@ -404,6 +404,6 @@ def test_a_round_of_another_county_named_in_this_countys_form_is_not_found(clien
         datetime.date(2026, 3, 31),
     )
     client = client_as(Role.COUNTY_COORDINATOR)
-    for value in (foreign.pk, "inte-ett-tal", 999999):
+    for value in (foreign.pk, "inte-ett-tal", 999999, "9" * 30, "1\x00", ""):
         assert client.post("/lan/12/rapporter/", {"round": value}).status_code == 404, value
     assert not Report.objects.exists()
