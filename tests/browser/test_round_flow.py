@@ -34,6 +34,7 @@ from tests.factories import (
     MeasureActorFactory,
     MeasureFactory,
     UserFactory,
+    national_statuses,
 )
 from tests.helpers import sign_in
 from tests.worker import start_worker, stop_worker, task_results, wait_for
@@ -51,6 +52,7 @@ PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 def round_world(world):
     """A plan of three measures: the Police lead the first two (two contacts in Skåne, Veronica and Olle),
     Region Skåne the third (one contact)."""
+    national_statuses()  # the statuses an update chooses from (a transactional test before this one empties them)
     plan = ActionPlanFactory(county=world.own_county, title="Tryggare Skåne 2025–2027")
     for number, (title, actor) in enumerate(
         [(ANSWERED, world.police), (MISSING[0], world.police), (MISSING[1], world.own_actor)], start=1
