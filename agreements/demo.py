@@ -4,13 +4,18 @@ Lund's cooperation agreement with the Police for 2024–2027, its five focus are
 signatories and its deliverables come from the municipality's announcement in March 2024.
 The pledges of other Skåne municipalities, their follow-ups and the county's reviews are
 illustrative: one draft, one whose follow-up is overdue, one reviewed well and one weakly,
-and reviews that show a trend.
+and reviews that show a trend. The county's municipal follow-up round is in progress, with dates
+relative to the day the demo is loaded: one follow-up approved, one returned with a comment, one
+submitted and waiting for review, and Lund's agreement still being drafted after a reminder.
 """
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from actions.models import UpdateState
 from agreements.models import (
     AgreementStatus,
     Assessment,
@@ -21,6 +26,8 @@ from agreements.models import (
     Deliverable,
     FocusArea,
     FollowUp,
+    MunicipalRequest,
+    MunicipalRound,
     Party,
     PledgeCommitment,
     PledgeStatus,
@@ -28,8 +35,10 @@ from agreements.models import (
     QualityReview,
     Signatory,
 )
+from agreements.queries import municipal_officers
 from agreements.services import NATIONAL_FOCUS_AREAS, ensure_national_focus_areas
-from municipalities.models import Municipality
+from core.models import Reminder
+from municipalities.models import County, Municipality
 
 D = datetime.date
 
@@ -211,3 +220,142 @@ def load_agreements_demo() -> None:
     municipalities = {m.code: m for m in Municipality.objects.filter(code__in=["1281", "1293", "1282", "1290"])}
     _lund(municipalities)
     _pledges(municipalities)
+    load_municipal_round_demo()
+
+
+ROUND_TITLE = "Uppföljning av medborgarlöften och överenskommelser, hösten"
+# What each request of the round has come to: (state, summary, assessment, the coordinator's comment).
+ROUND_ANSWERS = {
+    "Medborgarlöfte Kristianstad 2026": (
+        "approved",
+        "Trygghetsåtgärderna är genomförda i två av tre områden.",
+        Assessment.GOOD,
+        "",
+    ),
+    "Medborgarlöfte Hässleholm 2026": (
+        "returned",
+        "Arbetet pågår enligt plan.",
+        Assessment.PARTLY,
+        "Beskriv vad som har gjorts för varje åtagande, gärna med antal kvällar och deltagare.",
+    ),
+    "Medborgarlöfte Landskrona 2026": (
+        "submitted",
+        "Närvaron på Rådhustorget har ökat; mätningen visar färre anmälningar.",
+        Assessment.GOOD,
+        "",
+    ),
+    "Samverkansöverenskommelse mellan Lunds kommun och Polisen 2024–2027": (
+        "draft",
+        "Lägesbilden är uppdaterad; handlingsplanen behandlas i kommunstyrelsen.",
+        Assessment.PARTLY,
+        "",
+    ),
+}
+
+
+@transaction.atomic
+def load_municipal_round_demo() -> None:
+    """Skåne's municipal follow-up round in progress, with dates relative to today: the deadline in three
+    days, so the reminder before it has gone out. Runs once the demo's officers exist (they are the people
+    asked); idempotent: nothing is done when the county has a municipal round."""
+    skane = County.objects.filter(code="12").first()
+    if skane is None or MunicipalRound.objects.filter(county=skane).exists():
+        return
+    municipalities = {m.code: m for m in Municipality.objects.filter(county=skane)}
+    officers = municipal_officers([m.pk for m in municipalities.values()])
+    if not officers:
+        return
+    today, now = timezone.localdate(), timezone.now()
+    landskrona = municipalities.get("1282")
+    if landskrona is not None and not CitizenPledge.objects.filter(title="Medborgarlöfte Landskrona 2026").exists():
+        pledge = CitizenPledge.objects.create(
+            municipality=landskrona,
+            police_area=landskrona.police_area or "Lokalpolisområde Landskrona",
+            title="Medborgarlöfte Landskrona 2026",
+            period_start=today - datetime.timedelta(days=120),
+            period_end=today + datetime.timedelta(days=245),
+            background="Otryggheten kring Rådhustorget består enligt trygghetsmätningen.",
+            status=PledgeStatus.PUBLISHED,
+            published_on=today - datetime.timedelta(days=120),
+        )
+        PledgeCommitment.objects.create(
+            pledge=pledge, commitment="Polis och ordningsvakter på torget fredagskvällar.", party=Party.BOTH
+        )
+    coordinator = get_user_model().objects.filter(username="lan.samordnare").first()
+    round_ = MunicipalRound.objects.create(
+        county=skane,
+        title=ROUND_TITLE,
+        period_start=today - datetime.timedelta(days=90),
+        period_end=today - datetime.timedelta(days=5),
+        deadline=today + datetime.timedelta(days=3),
+        remind_days_before=5,
+        message="Följ upp varje åtagande och leverans kort. Hör av er om något är oklart!",
+        opened_by=coordinator,
+    )
+    opened_at = now - datetime.timedelta(days=12)
+    MunicipalRound.objects.filter(pk=round_.pk).update(opened_at=opened_at)
+    targets = [
+        *CitizenPledge.objects.filter(title__in=ROUND_ANSWERS, municipality__county=skane),
+        *CooperationAgreement.objects.filter(title__in=ROUND_ANSWERS, municipality__county=skane),
+    ]
+    for target in targets:
+        is_pledge = isinstance(target, CitizenPledge)
+        people = officers.get(target.municipality_id, [])
+        request = MunicipalRequest.objects.create(
+            round=round_,
+            municipality_id=target.municipality_id,
+            pledge=target if is_pledge else None,
+            agreement=None if is_pledge else target,
+        )
+        request.addressees.set(people)
+        state, summary, assessment, comment = ROUND_ANSWERS[target.title]
+        _record_round_mail(request, people, opened_at, round_.deadline if state in ("draft", "returned") else None)
+        author = people[0] if people else coordinator
+        decided = state in ("approved", "returned")
+        follow_up = FollowUp.objects.create(
+            municipality_id=target.municipality_id,
+            pledge=request.pledge,
+            agreement=request.agreement,
+            date=today - datetime.timedelta(days=4),
+            author=author,
+            author_name=str(author) if author else "",
+            assessment=assessment,
+            summary=summary,
+            state=state,
+            submitted_at=now - datetime.timedelta(days=4) if state != UpdateState.DRAFT else None,
+            reviewed_by=coordinator if decided else None,
+            reviewed_at=now - datetime.timedelta(days=2) if decided else None,
+            review_comment=comment,
+        )
+        items = target.commitments.all() if is_pledge else target.deliverables.all()
+        for item in items:
+            follow_up.items.create(
+                status=CommitmentStatus.ONGOING, **({"commitment": item} if is_pledge else {"deliverable": item})
+            )
+        MunicipalRequest.objects.filter(pk=request.pk).update(
+            follow_up=follow_up, opened_at=now - datetime.timedelta(days=11)
+        )
+        if state == UpdateState.APPROVED and is_pledge:
+            target.commitments.update(status=CommitmentStatus.ONGOING)
+
+
+def _record_round_mail(request, people, opened_at, reminded_for) -> None:
+    """The demo records the round's e-mails as sent (nothing is mailed when the demo is loaded)."""
+    for person in people:
+        Reminder.objects.create(
+            kind="municipal_request",
+            object_id=request.pk,
+            due_date=timezone.localdate(opened_at),
+            stage=Reminder.Stage.ASKED,
+            recipient=person,
+            sent_at=opened_at,
+        )
+        if reminded_for is not None:
+            Reminder.objects.create(
+                kind="municipal_request",
+                object_id=request.pk,
+                due_date=reminded_for,
+                stage=Reminder.Stage.BEFORE,
+                recipient=person,
+                sent_at=timezone.now() - datetime.timedelta(days=2),
+            )

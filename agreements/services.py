@@ -352,7 +352,9 @@ def review_follow_up(follow_up: FollowUp, decision: str, *, comment: str, user) 
     The row is locked, so of two reviewers deciding at once the second finds it decided and is told
     who decided. An approved follow-up sets its commitments' current status.
     """
-    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=follow_up.pk)
+    # Not joined to the reviewer: a row that waited for the lock is read again, but a joined row of
+    # another table may come back empty, and the second reviewer would not be told who decided.
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     request = MunicipalRequest.objects.select_related("round").filter(follow_up=follow_up).first()
     if request is not None:
         _check_open(request)

@@ -333,6 +333,47 @@ CASES = [
         lambda w: reverse("password_reset"),
         lambda w: {"email": "kommun@example.se"},
     ),
+    Case(
+        "municipal_round",
+        ("agreements.forms.MunicipalRoundForm",),
+        "county_coordinator",
+        lambda w: reverse("agreements:round_create", kwargs={"code": w.own_county.code}),
+        lambda w: {
+            "title": "Uppföljning av medborgarlöften",
+            "period_start": "2026-01-01",
+            "period_end": _today(),
+            "deadline": _today(),
+            "remind_days_before": "5",
+            "items": [f"pledge-{w.pledge.pk}"],
+        },
+    ),
+    Case(
+        "municipal_round_deadline",
+        ("agreements.forms.MunicipalDeadlineForm",),
+        "county_coordinator",
+        lambda w: reverse("agreements:round_deadline", kwargs={"pk": _municipal_round(w).pk}),
+        lambda w: {"deadline": "2099-12-31"},
+    ),
+    Case(
+        "round_follow_up",
+        ("agreements.forms.RoundFollowUpForm",),
+        "municipal_officer",
+        lambda w: reverse("agreements:round_request", kwargs={"pk": _municipal_request(w, w.pledge).pk}),
+        lambda w: {
+            f"status_{w.pledge.commitments.get().pk}": "ongoing",
+            "date": _today(),
+            "assessment": "good",
+            "summary": "Trygghetsvandringar hölls.",
+            "submit": "",
+        },
+    ),
+    Case(
+        "follow_up_review",
+        ("agreements.forms.FollowUpReviewForm",),
+        "county_coordinator",
+        lambda w: reverse("agreements:follow_up_review", kwargs={"pk": _submitted_follow_up(w).pk}),
+        lambda w: {"decision": "return", "comment": "Komplettera, tack."},
+    ),
 ]
 CASES_BY_ID = {case.id: case for case in CASES}
 # Filter sets are read from the query string of list pages and exports; they save nothing.
@@ -347,6 +388,9 @@ GET_FORMS = {
     ),
     "municipalities.filters.OverviewFilterSet": lambda w: reverse(
         "municipalities:county_detail", kwargs={"code": w.own_county.code}
+    ),
+    "agreements.filters.MunicipalRequestFilterSet": lambda w: reverse(
+        "agreements:round_detail", kwargs={"pk": _municipal_round(w).pk}
     ),
 }
 # The API's filter sets read its query parameters; a bad one is a 400 that names it.
@@ -651,3 +695,52 @@ def test_search_takes_any_text(client, hostile_world, query):
     client.force_login(hostile_world.user("county_coordinator"))
     response = client.get(reverse("portal:search"), {"q": query})
     assert response.status_code == 200
+
+
+# --- The municipal follow-up round the agreements cases above post to ---------------------------------------
+
+
+def _municipal_round(world):
+    """Skåne's open municipal round asking about Lund's pledge and agreement, opened on first use."""
+    import datetime
+
+    from agreements import queries as agreement_queries
+    from agreements import services as agreement_services
+    from agreements.models import MunicipalRound
+
+    round_ = MunicipalRound.objects.filter(county=world.own_county, status="open").first()
+    if round_ is None:
+        values = {"title": "Kommunernas uppföljning", "period_start": datetime.date(2026, 1, 1)}
+        values |= {"period_end": datetime.date(2026, 6, 30), "deadline": datetime.date(2099, 1, 1)}
+        round_ = agreement_services.open_round(
+            world.own_county,
+            values,
+            items=[world.pledge, world.agreement],
+            asked=agreement_queries.municipal_officers([world.own_municipality.pk]),
+            user=world.user("county_coordinator"),
+        )
+    return round_
+
+
+def _municipal_request(world, target):
+    return _municipal_round(world).requests.get(**{"pledge" if target == world.pledge else "agreement": target})
+
+
+def _submitted_follow_up(world):
+    """The agreement's follow-up in the round, submitted by Lund's officer and waiting for review."""
+    import datetime
+
+    from agreements import services as agreement_services
+
+    request = _municipal_request(world, world.agreement)
+    if request.follow_up is not None:
+        return request.follow_up
+    return agreement_services.save_round_follow_up(
+        request,
+        date=datetime.date(2026, 6, 30),
+        assessment="partly",
+        summary="Lägesbilden är klar.",
+        answers={},
+        user=world.user("municipal_officer"),
+        submit=True,
+    )
