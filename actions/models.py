@@ -852,7 +852,7 @@ class RoundRequest(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[addressees])
     # How the round's change history names a request: by its measure.
-    history_label = ("measure__title",)
+    history_label = ("measure__number", "measure__title")
 
     objects = RoundRequestQuerySet.as_manager()
 

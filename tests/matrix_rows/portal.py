@@ -35,6 +35,8 @@ REPORT_READERS = expect(
 ROWS = [
     Row("portal:home", own=expect(200, anonymous=302), no_role=200),
     Row("portal:search", own=expect(200, anonymous=302), no_role=200),
+    # Everyone's own settings: whoever is signed in, grants or not.
+    Row("portal:profile", own=expect(200, anonymous=302), no_role=200),
     Row(
         "portal:county_reports",
         kwargs=county,

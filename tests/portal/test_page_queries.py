@@ -254,6 +254,10 @@ PAGES: list[Page] = [
     Page("actions:round_request", COORDINATOR, pk("request")),
     Page("actions:request_hand_over", COORDINATOR, pk("request"), grows=False),
     Page("actions:update_review", COORDINATOR, pk("request.update")),
+    # The threads: the measure's own and the update's.
+    Page("actions:measure_discussion", OFFICER, lambda data: {"pk": data.request.measure_id}),
+    Page("actions:update_detail", COORDINATOR, pk("request.update")),
+    Page("portal:profile", OFFICER, grows=False),
     # Agreements and pledges.
     *exports("agreements:county_overview", COORDINATOR, county),
     Page("agreements:focus_areas", COORDINATOR, county),
@@ -295,6 +299,7 @@ EXCLUDED = {
     "logout": "POST only",
     "set_language": "POST from the language switch; a GET only redirects back",
     "portal:report_retry": "POST only",
+    "actions:measure_follow": "POST only",
     "api:token_revoke": "POST only",
     # File downloads: the file fetched through its owner, a fixed few queries and no page.
     "portal:report_file": "file download",
@@ -457,6 +462,11 @@ def _round(plan: ActionPlan, coordinator: User, k: int):
         indicator_values={indicator.pk: i for i, indicator in enumerate(request.measure.indicators.all())},
     )
     request.refresh_from_db()
+    # ``k`` comments in the measure's thread and in the update's, each mentioning someone.
+    mentioned = list(people[request.measure_id].asked(participants=True, municipalities=False))[:1]
+    for i in range(k):
+        action_services.post_comment(request.measure, f"Fråga {i}", user=coordinator, mentions=mentioned)
+        action_services.post_comment(request.measure, f"Svar {i}", user=coordinator, update=request.update)
     return round_, request
 
 
