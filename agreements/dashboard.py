@@ -228,29 +228,34 @@ REQUESTS_TITLE = gettext_lazy("To report: follow-ups asked of you")
 
 @dataclass
 class MunicipalRoundDashboard:
-    """The county's open municipal round and its progress (None when no round is open)."""
+    """The county's open municipal round and its progress."""
 
     county: County
-    progress: RoundCounts | None
+    progress: RoundCounts
 
 
 def round_sections(user, scope, today: datetime.date) -> list[DashboardSection]:
-    """For each county the user coordinates, the open municipal round's progress (two queries a county)."""
+    """For each county the user coordinates that has an open municipal round, its progress (two queries a
+    county); without an open round there is no section (the county's overview offers to open one)."""
     counties = {
         grant.county_id: grant.county
         for grant in grants_for(user)
         if grant.role == Role.COUNTY_COORDINATOR and grant.county_id is not None
     }
-    return [
-        DashboardSection(
-            Role.COUNTY_COORDINATOR,
-            f"municipal-round-{county.code}",
-            str(ROUND_TITLE) % {"county": county.name},
-            "agreements/dashboard_round.html",
-            MunicipalRoundDashboard(county, open_round_of(county, today)),
-        )
-        for county in sorted(counties.values(), key=lambda county: county.code)
-    ]
+    sections = []
+    for county in sorted(counties.values(), key=lambda county: county.code):
+        progress = open_round_of(county, today)
+        if progress is not None:
+            sections.append(
+                DashboardSection(
+                    Role.COUNTY_COORDINATOR,
+                    f"municipal-round-{county.code}",
+                    str(ROUND_TITLE) % {"county": county.name},
+                    "agreements/dashboard_round.html",
+                    MunicipalRoundDashboard(county, progress),
+                )
+            )
+    return sections
 
 
 @dataclass
@@ -280,8 +285,9 @@ def request_sections(user, scope, today: datetime.date) -> list[DashboardSection
     ]
 
 
-# Right after the plan rounds' "to report" (5), and after the coordinator's own section (20).
+# Right after the plan rounds' "to report" (5), and just before the coordinator's own section (20): the
+# role's main section comes last of its role's sections, as the officer's (40) after "to report".
 DASHBOARDS: tuple[DashboardEntry, ...] = (
     DashboardEntry("agreements.municipal_requests", 6, request_sections),
-    DashboardEntry("agreements.municipal_round", 21, round_sections),
+    DashboardEntry("agreements.municipal_round", 19, round_sections),
 )

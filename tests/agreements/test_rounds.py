@@ -566,6 +566,12 @@ def test_the_coordinator_sees_the_open_rounds_progress_and_the_officer_what_to_r
     assert [row[1] for row in waiting[1:]] == ["Överenskommelse Lund (Lund)"]
     assert links(section)[agreement_request.get_absolute_url()] == "Överenskommelse Lund"
 
+    # A closed round is no longer the coordinator's to follow, nor the officer's to report on.
+    services.close_round(round_)
+    for role in (Role.COUNTY_COORDINATOR, Role.MUNICIPAL_OFFICER):
+        keys = {s.get("data-testid") for s in find_all(page(client_as(role).get("/")), "section")}
+        assert not keys & {"dashboard-municipal-round-12", "dashboard-municipal-requests"}, role
+
 
 # --- Demo ---------------------------------------------------------------------------------------------------
 
