@@ -26,6 +26,7 @@ from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
 from core.files.validation import ATTACHMENT_KINDS
 from core.forms import DateInput
+from core.rounds import round_date_errors
 from municipalities.models import County, Municipality
 
 DATE = DateInput()
@@ -332,11 +333,9 @@ class RoundForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end, deadline = cleaned.get("period_start"), cleaned.get("period_end"), cleaned.get("deadline")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period cannot end before it starts."))
-        if start and deadline and deadline < start:
-            self.add_error("deadline", _("The deadline cannot be before the period starts."))
+        errors = round_date_errors(cleaned.get("period_start"), cleaned.get("period_end"), cleaned.get("deadline"))
+        for name, message in errors.items():
+            self.add_error(name, message)
         return cleaned
 
 

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from actions.models import (
-    OUTSTANDING_STATES,
     ActionPlan,
     Actor,
     ActorRole,
@@ -52,6 +51,7 @@ from core.formatting import indicator_decimals
 from core.history import change_log
 from core.people import grant_model, reachable_grants
 from core.roles import Role
+from core.rounds import RoundCounts
 
 
 def plan_progress(measures: Iterable[Measure]) -> Decimal | None:
@@ -287,42 +287,12 @@ def colleagues_for(request: RoundRequest, user) -> list:
     return sorted(people.values(), key=lambda person: swedish_key(str(person)))
 
 
-@dataclass
-class RoundProgress:
-    """How far a round has come: requests per state, and the days to the deadline."""
+class RoundProgress(RoundCounts):
+    """How far a plan's round has come: requests per state, and the days to the deadline."""
 
-    round: FollowUpRound
-    counts: dict[str, int]
-    today: datetime.date
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def submitted(self) -> int:
-        """Answered: submitted for review or approved."""
-        return self.counts.get(RequestState.SUBMITTED, 0) + self.counts.get(RequestState.APPROVED, 0)
-
-    @property
-    def returned(self) -> int:
-        return self.counts.get(RequestState.RETURNED, 0)
-
-    @property
-    def outstanding(self) -> int:
-        return sum(self.counts.get(state, 0) for state in OUTSTANDING_STATES)
-
-    @property
-    def days_left(self) -> int:
-        return self.round.days_left(self.today)
-
-    @property
-    def days_overdue(self) -> int:
-        return max(0, -self.days_left)
-
-    def by_state(self) -> list[tuple[str, str, int]]:
+    def by_state(self, choices=RequestState.choices) -> list[tuple[str, str, int]]:
         """(state value, label, count) for every state, in the order a request goes through them."""
-        return [(state.value, state.label, self.counts.get(state.value, 0)) for state in RequestState]
+        return super().by_state(choices)
 
 
 def round_progress(rounds: Iterable[FollowUpRound], today: datetime.date | None = None) -> list[RoundProgress]:

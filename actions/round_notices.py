@@ -30,6 +30,7 @@ from actions.notices import REQUEST, REVIEW, send_follower_notices
 from core.mail import site_url
 from core.models import Reminder
 from core.notices import notify, sent_occasions
+from core.rounds import due_occasions
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +54,16 @@ def send_round_notices(round_id: int, extra_on: datetime.date | None = None, tod
         RoundRequest.objects.filter(round=round_).with_state().select_related("measure").prefetch_related("addressees")
     )
     already = sent_occasions(request.pk for request in requests)
-    days_left = round_.days_left(today)
     sent = 0
     for request in requests:
-        occasions = [(Reminder.Stage.ASKED, round_.opened_on)]
-        if request.is_outstanding:
-            if 0 < days_left <= round_.remind_days_before:
-                occasions.append((Reminder.Stage.BEFORE, round_.deadline))
-            elif days_left < 0:
-                occasions.append((Reminder.Stage.OVERDUE, round_.deadline))
-            if extra_on is not None:
-                occasions.append((Reminder.Stage.EXTRA, extra_on))
+        occasions = due_occasions(
+            opened_on=round_.opened_on,
+            deadline=round_.deadline,
+            remind_days_before=round_.remind_days_before,
+            outstanding=request.is_outstanding,
+            today=today,
+            extra_on=extra_on,
+        )
         for person in _reachable(request.addressees.all()):
             for stage, due_date in occasions:
                 if (REQUEST, request.pk, due_date, stage, person.pk) in already:

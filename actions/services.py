@@ -41,6 +41,7 @@ from core.editing import RowChange, save_rows, save_values
 from core.files.models import fill_document
 from core.files.validation import ATTACHMENT_KINDS
 from core.jobs import enqueue
+from core.rounds import round_date_errors
 from core.scoping import scope_for
 from municipalities.models import County
 
@@ -224,12 +225,7 @@ def open_round(plan: ActionPlan, values: dict, *, asked: dict[int, list], user) 
 
 
 def _check_round_dates(values: dict) -> None:
-    start, end, deadline = values.get("period_start"), values.get("period_end"), values.get("deadline")
-    errors = {}
-    if start and end and end < start:
-        errors["period_end"] = gettext("The period cannot end before it starts.")
-    if start and deadline and deadline < start:
-        errors["deadline"] = gettext("The deadline cannot be before the period starts.")
+    errors = round_date_errors(values.get("period_start"), values.get("period_end"), values.get("deadline"))
     if errors:
         raise ValidationError(errors)
 
@@ -373,7 +369,8 @@ def review_update(update: ProgressUpdate, decision: str, *, comment: str, user) 
     The row is locked, so of two reviewers deciding at once the second finds it decided and is told so.
     An approved update sets the measure's state and writes its indicator values.
     """
-    update = ProgressUpdate.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=update.pk)
+    # The reviewer is read after the lock: a second reviewer who waited for it is told who decided.
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
     request = RoundRequest.objects.select_related("round").filter(update=update).first()
     if request is not None:
         _check_open(request)

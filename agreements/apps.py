@@ -10,9 +10,12 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         """What this app contributes to the site (``core.registry``)."""
-        from agreements import dashboard, navigation, search  # noqa: PLC0415 - the models are loaded only now
+        from agreements import dashboard, navigation, round_notices, search  # noqa: PLC0415 - models load only now
+        from core.notices import register_notice_kind  # noqa: PLC0415
 
         registry.register_search(*search.SPECS)
         registry.register_menu(*navigation.MENU)
         registry.register_county_history(*dashboard.HISTORIES)
         registry.register_dashboard(*dashboard.DASHBOARDS)
+        for kind in round_notices.KINDS:
+            register_notice_kind(kind)

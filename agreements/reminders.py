@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from agreements.models import AgreementStatus, CitizenPledge, Deliverable, FollowUp, PledgeStatus, ReminderKind
-from core.mail import compose, site_url
+from core.mail import site_url
 from core.models import Reminder
-from core.notices import send_once, sent_occasions
+from core.notices import notify, sent_occasions
 from core.people import reachable_grants
 from core.roles import Role
 from municipalities.models import Municipality
@@ -43,7 +41,6 @@ from municipalities.models import Municipality
 logger = logging.getLogger(__name__)
 
 # Municipal officers read Swedish, whatever language the job runs in.
-REMINDER_LANGUAGE = "sv"
 
 
 @dataclass(frozen=True)
@@ -179,24 +176,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
         for officer in officers.get(deadline.municipality_id, []):
             if (deadline.kind, deadline.object_id, deadline.due_date, stage, officer.pk) in already_sent:
                 continue
-            message = _reminder_message(deadline, stage, officer, names[deadline.municipality_id], today)
-            try:
-                sent += send_once(
-                    message,
-                    kind=deadline.kind,
-                    object_id=deadline.object_id,
-                    due_date=deadline.due_date,
-                    stage=stage,
-                    recipient=officer,
-                )
-            except (smtplib.SMTPException, OSError):
-                logger.exception(
-                    "Reminder %s about %s %s to user %s not sent; the next run tries again.",
-                    stage,
-                    deadline.kind,
-                    deadline.object_id,
-                    officer.pk,
-                )
+            sent += _notify(deadline, stage, officer, names[deadline.municipality_id], today)
     logger.info("Sent %s deadline reminders for %s.", sent, today)
     return sent
 
@@ -213,11 +193,9 @@ def _officers_by_municipality(municipality_ids: Iterable[int]) -> dict[int, list
     return officers
 
 
-def _reminder_message(
-    deadline: Deadline, stage: str, recipient, municipality: str, today: datetime.date
-) -> EmailMultiAlternatives:
-    """The reminder e-mail, in Swedish: what is due, where, when, and the link to the page to act on."""
-    with translation.override(REMINDER_LANGUAGE):
+def _notify(deadline: Deadline, stage: str, recipient, municipality: str, today: datetime.date) -> bool:
+    """The reminder, in the officer's language: what is due, where, when, and the link to the page to act on."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
         if deadline.kind == ReminderKind.DELIVERABLE:
             what = gettext("the deliverable “%(title)s”") % {"title": deadline.title}
         else:
@@ -230,6 +208,14 @@ def _reminder_message(
         "due_date": deadline.due_date.isoformat(),
         "overdue": stage == Reminder.Stage.OVERDUE,
         "days_left": deadline.days_left(today),
-        "link": site_url() + deadline.url,
     }
-    return compose("agreements/email/reminder", context, recipient, language=REMINDER_LANGUAGE)
+    return notify(
+        recipient,
+        kind=deadline.kind,
+        template="agreements/email/reminder",
+        context=context,
+        link=site_url() + deadline.url,
+        object_id=deadline.object_id,
+        due_date=deadline.due_date,
+        stage=stage,
+    )

@@ -24,18 +24,49 @@ import datetime
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import RoundStatus
-from agreements.models import FollowUp, MunicipalRequest, MunicipalRound
-from core.mail import compose
+from agreements.models import FollowUp, MunicipalRequest, MunicipalRound, ReminderKind
 from core.models import Reminder
-from core.notices import sent_occasions
-from core.rounds import absolute_link, due_occasions, reachable, send_logged
+from core.notices import Delivery, NoticeKind, notify, sent_occasions
+from core.rounds import absolute_link, due_occasions, reachable
 
 logger = logging.getLogger(__name__)
 
 REQUEST = "municipal_request"
 REVIEW = "follow_up_review"
+
+# How each of these e-mails is chosen on the profile page (``core.notices``), with the deadline reminders'.
+KINDS = (
+    NoticeKind(
+        REQUEST,
+        _("Requests for follow-ups of pledges and agreements"),
+        _("When the county asks your municipality to follow up a citizen pledge or an agreement, with the reminders."),
+        choices=(Delivery.AT_ONCE, Delivery.DAILY),
+        order=15,
+    ),
+    NoticeKind(
+        REVIEW,
+        _("Reviews of your follow-ups"),
+        _("When a follow-up you wrote is approved or returned for revision."),
+        order=25,
+    ),
+    NoticeKind(
+        ReminderKind.DELIVERABLE.value,
+        _("Deadlines of agreement deliverables"),
+        _("Before a deliverable of your municipality's agreement is due, and when it has passed."),
+        choices=(Delivery.AT_ONCE, Delivery.DAILY),
+        order=60,
+    ),
+    NoticeKind(
+        ReminderKind.PLEDGE_FOLLOW_UP.value,
+        _("Follow-ups of citizen pledges due"),
+        _("Before a citizen pledge of your municipality is due for its follow-up, and when it is late."),
+        choices=(Delivery.AT_ONCE, Delivery.DAILY),
+        order=65,
+    ),
+)
 
 
 def send_round_notices(round_id: int, extra_on: datetime.date | None = None, today: datetime.date | None = None) -> int:
@@ -66,10 +97,7 @@ def send_round_notices(round_id: int, extra_on: datetime.date | None = None, tod
             for stage, due_date in occasions:
                 if (REQUEST, request.pk, due_date, stage, person.pk) in already:
                     continue
-                message = _request_message(request, round_, person, stage, today)
-                sent += send_logged(
-                    message, kind=REQUEST, object_id=request.pk, due_date=due_date, stage=stage, recipient=person
-                )
+                sent += _notify_request(request, round_, person, stage, today, due_date=due_date)
     logger.info("Sent %s e-mails of municipal round %s.", sent, round_id)
     return sent
 
@@ -80,7 +108,9 @@ def send_open_rounds_notices(today: datetime.date | None = None) -> int:
     return sum(send_round_notices(pk, today=today) for pk in list(ids))
 
 
-def _request_message(request: MunicipalRequest, round_: MunicipalRound, person, stage: str, today, *, sender=None):
+def _notify_request(
+    request: MunicipalRequest, round_: MunicipalRound, person, stage: str, today, *, due_date, sender=None
+) -> bool:
     context = {
         "round": round_,
         "county": round_.county,
@@ -92,9 +122,17 @@ def _request_message(request: MunicipalRequest, round_: MunicipalRound, person, 
         "days_left": round_.days_left(today),
         "overdue": round_.days_left(today) < 0,
         "sender": sender,
-        "link": absolute_link(request.get_absolute_url()),
     }
-    return compose("agreements/email/round_request", context, person)
+    return notify(
+        person,
+        kind=REQUEST,
+        template="agreements/email/round_request",
+        context=context,
+        link=absolute_link(request.get_absolute_url()),
+        object_id=request.pk,
+        due_date=due_date,
+        stage=stage,
+    )
 
 
 def send_handover_notice(request_id: int, colleague_id: int, sender_id: int, today: datetime.date | None = None) -> int:
@@ -111,15 +149,9 @@ def send_handover_notice(request_id: int, colleague_id: int, sender_id: int, tod
     if colleague is None or not reachable([colleague]):
         return 0
     sender = type(colleague)._default_manager.filter(pk=sender_id).first()
-    message = _request_message(request, request.round, colleague, Reminder.Stage.HANDED_OVER, today, sender=sender)
     return int(
-        send_logged(
-            message,
-            kind=REQUEST,
-            object_id=request.pk,
-            due_date=today,
-            stage=Reminder.Stage.HANDED_OVER,
-            recipient=colleague,
+        _notify_request(
+            request, request.round, colleague, Reminder.Stage.HANDED_OVER, today, due_date=today, sender=sender
         )
     )
 
@@ -154,15 +186,15 @@ def send_review_notice(follow_up_id: int, history_id: int) -> int:
             "returned": decision.state == "returned",
             "comment": decision.review_comment,
             "reviewer": follow_up.reviewed_by,
-            "link": absolute_link(link),
         }
-        message = compose("agreements/email/follow_up_review", context, person)
-        sent += send_logged(
-            message,
+        sent += notify(
+            person,
             kind=REVIEW,
+            template="agreements/email/follow_up_review",
+            context=context,
+            link=absolute_link(link),
             object_id=history_id,
             due_date=timezone.localdate(decision.history_date),
             stage=Reminder.Stage.DECIDED,
-            recipient=person,
         )
     return sent

@@ -7,8 +7,6 @@ what is asked about are here, so the two kinds cannot drift apart:
 
 * ``round_date_errors``: a period in order and a deadline not before the period starts;
 * ``due_occasions``: which reminders a request calls for on a day (the stages of ``core.Reminder``);
-* ``send_logged``: ``core.notices.send_once`` that logs a mail server failure instead of raising,
-  so one unreachable recipient does not stop a run (the next run tries again);
 * ``reachable`` and ``absolute_link``: whom an e-mail can reach, and the link it carries;
 * ``RoundCounts``: a round's requests counted by state, and the days to its deadline;
 * ``DashboardSection``: one part of the start page, as an app's dashboard entry returns it.
@@ -21,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +27,6 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from core.models import Reminder
-from core.notices import send_once
 
 logger = logging.getLogger(__name__)
 
@@ -79,17 +75,6 @@ def due_occasions(
         if extra_on is not None:
             occasions.append((Reminder.Stage.EXTRA.value, extra_on))
     return occasions
-
-
-def send_logged(message, *, kind: str, object_id: int, due_date: datetime.date, stage: str, recipient: Any) -> bool:
-    """``send_once``, logging a mail server failure: the occasion stays unrecorded and the next run tries again."""
-    try:
-        return send_once(message, kind=kind, object_id=object_id, due_date=due_date, stage=stage, recipient=recipient)
-    except (smtplib.SMTPException, OSError):
-        logger.exception(
-            "E-mail %s about %s %s to user %s not sent; the next run tries again.", stage, kind, object_id, recipient.pk
-        )
-        return False
 
 
 def reachable(people: Iterable[Any]) -> list[Any]:

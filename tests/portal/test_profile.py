@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from actions import notices
 from core.mail import settings_link
-from core.notices import Delivery, delivery_for
+from core.notices import Delivery, delivery_for, notice_kinds
 from core.roles import Role
 from tests import parsed
 
@@ -44,7 +44,7 @@ def test_the_profile_page_lists_every_kind_with_its_choices_and_the_current_one(
 
 def test_saving_the_choices_and_the_language(world, client_as):
     client = client_as(Role.MUNICIPAL_OFFICER)
-    form = {f"notice_{kind}": "now" for kind in (notices.REVIEW, notices.MENTION, notices.COMMENT, notices.CHANGE)}
+    form = {f"notice_{kind.code}": "now" for kind in notice_kinds()}
     form |= {f"notice_{notices.REQUEST}": "daily", f"notice_{notices.COMMENT}": "never", "language": "en"}
     response = client.post(URL, form)
     assert response.status_code == 302
