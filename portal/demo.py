@@ -8,7 +8,7 @@ from django.db import transaction
 
 from actions.demo import load_actions_demo, load_current_plan_demo
 from actions.models import Actor, ActorKind
-from agreements.demo import load_agreements_demo
+from agreements.demo import load_agreements_demo, load_municipal_round_demo
 from core.roles import Role
 from municipalities.demo import load_municipalities_demo
 from municipalities.models import County
@@ -98,3 +98,5 @@ def load_demo() -> None:
             last_name=last_name,
         )
     load_current_plan_demo()
+    # The municipal round asks the demo officers, so it comes after them.
+    load_municipal_round_demo()

@@ -374,7 +374,7 @@ def municipality_context(report: Report) -> dict:
         ),
         "pledges": list(
             CitizenPledge.objects.filter(municipality=municipality, status=PledgeStatus.PUBLISHED).prefetch_related(
-                "commitments", Prefetch("follow_ups", queryset=FollowUp.objects.order_by("-date"))
+                "commitments", Prefetch("follow_ups", queryset=FollowUp.objects.approved().order_by("-date"))
             )
         ),
         "reviews": list(QualityReview.objects.filter(municipality=municipality).select_related("pledge", "agreement")),

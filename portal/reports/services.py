@@ -30,14 +30,27 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import FollowUpRound, RoundStatus
 from core.jobs import enqueue
-from core.mail import compose, site_url
+from core.mail import site_url
+from core.models import Reminder
+from core.notices import Delivery, NoticeKind, notify
 from core.roles import Role
 from municipalities.models import County, Municipality
 from portal.models import Grant, Report, ReportKind, ReportStatus, User
 from portal.reports import gather, render
+
+REPORT_READY = "report_ready"
+# The steering group's notice of a new report, as chosen on the profile page (``core.notices``).
+NOTICE_KIND = NoticeKind(
+    REPORT_READY,
+    _("Progress reports ready"),
+    _("When a progress report of your county is ready to read (steering group members)."),
+    choices=(Delivery.AT_ONCE, Delivery.DAILY, Delivery.NEVER),
+    order=70,
+)
 
 # The jobs this module starts, by their task names (portal/reports/tasks.py), so that the tasks
 # can import this module without a circle.
@@ -354,9 +367,18 @@ def email_steering_group(report_id: int) -> int:
         "county": str(report.county),
         "start": report.period_start.isoformat(),
         "end": report.period_end.isoformat(),
-        "link": site_url() + report.get_absolute_url(),
     }
+    day = timezone.localdate(report.finished_at) if report.finished_at else timezone.localdate()
     sent = 0
     for member in members.distinct():
-        sent += compose("portal/email/report_ready", context, member).send()
+        sent += notify(
+            member,
+            kind=REPORT_READY,
+            template="portal/email/report_ready",
+            context=context,
+            link=site_url() + report.get_absolute_url(),
+            object_id=report.pk,
+            due_date=day,
+            stage=Reminder.Stage.POSTED,
+        )
     return sent
