@@ -64,6 +64,12 @@ class Case:
     saved: Callable = field(default=lambda response: response.status_code == 302)
 
 
+def _notice_kinds():
+    from core.notices import notice_kinds
+
+    return notice_kinds()
+
+
 def _today():
     from django.utils import timezone
 
@@ -373,6 +379,20 @@ CASES = [
         "county_coordinator",
         lambda w: reverse("agreements:follow_up_review", kwargs={"pk": _submitted_follow_up(w).pk}),
         lambda w: {"decision": "return", "comment": "Komplettera, tack."},
+    ),
+    Case(
+        "comment",
+        ("actions.forms.CommentForm",),
+        "municipal_officer",
+        lambda w: reverse("actions:measure_discussion", kwargs={"pk": w.measure.pk}),
+        lambda w: {"body": "Hur går det med rekryteringen?"},
+    ),
+    Case(
+        "profile",
+        ("portal.forms.ProfileSettingsForm",),
+        "municipal_officer",
+        lambda w: reverse("portal:profile"),
+        lambda w: {"language": "en", **{f"notice_{kind.code}": "daily" for kind in _notice_kinds()}},
     ),
 ]
 CASES_BY_ID = {case.id: case for case in CASES}
