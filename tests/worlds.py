@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass, field, fields
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from actions.models import (
     ActionPlan,
@@ -33,7 +34,17 @@ from actions.models import (
     SupportActivity,
     UpdateAttachment,
 )
-from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement, QualityReview
+from agreements import queries as agreement_queries
+from agreements import services as agreement_services
+from agreements.models import (
+    AgreementDocument,
+    CitizenPledge,
+    CooperationAgreement,
+    FollowUp,
+    MunicipalRequest,
+    MunicipalRound,
+    QualityReview,
+)
 from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
 from core.roles import Role
@@ -309,6 +320,94 @@ def with_agreement_drafts_and_documents(world: AgreementsWorld) -> AgreementsMat
     return grown(AgreementsMatrixWorld, world, draft_agreement=draft, draft_pledge=world.own_draft, **documents)
 
 
+# --- agreements: municipal follow-up rounds ----------------------------------------------------------
+
+TODAY = timezone.localdate()
+
+
+def round_values(**changes) -> dict:
+    """A municipal round's form values: the last 60 days, due in two weeks."""
+    values = {
+        "title": "Uppföljning av medborgarlöften hösten 2026",
+        "period_start": TODAY - datetime.timedelta(days=60),
+        "period_end": TODAY,
+        "deadline": TODAY + datetime.timedelta(days=14),
+        "message": "Svara kort, tack.",
+        "remind_days_before": 5,
+    }
+    return values | changes
+
+
+def cover_today(*items: CitizenPledge | CooperationAgreement) -> None:
+    """Each pledge's period and each agreement's years cover today, whatever day the tests run, so a
+    municipal round asks about them."""
+    for item in items:
+        if isinstance(item, CitizenPledge):
+            item.period_start, item.period_end = TODAY - datetime.timedelta(days=100), TODAY + datetime.timedelta(200)
+        else:
+            item.start_year, item.end_year = TODAY.year - 1, TODAY.year + 1
+        item.save()
+
+
+def make_current(world: AgreementsWorld) -> None:
+    """The world's pledges and agreements cover today."""
+    cover_today(world.own_pledge, world.foreign_pledge, world.own_agreement, world.foreign_agreement)
+
+
+def open_municipal_round(county: County, *, user=None, items=None, **changes) -> MunicipalRound:
+    """A municipal round opened through the service, by default on the county's current pledges and
+    agreements, asking their municipalities' officers."""
+    items = agreement_queries.round_candidates(county) if items is None else items
+    asked = agreement_queries.municipal_officers({item.municipality_id for item in items})
+    return agreement_services.open_round(county, round_values(**changes), items=items, asked=asked, user=user)
+
+
+def answer_request(
+    request: MunicipalRequest, user, *, submit: bool = True, summary: str = "Trygghetsvandringar hölls."
+) -> FollowUp:
+    """The request's follow-up saved through the service (submitted for review unless ``submit`` is
+    False), every commitment or deliverable "ongoing"."""
+    items = agreement_queries.follow_up_items(request.target)
+    return agreement_services.save_round_follow_up(
+        request,
+        date=TODAY,
+        assessment="good",
+        summary=summary,
+        answers={pk: ("ongoing", "På gång") for pk, _label in items},
+        user=user,
+        submit=submit,
+    )
+
+
+def municipal_rounds(
+    world: World,
+    *,
+    pledges: dict[str, CitizenPledge],
+    agreements: dict[str, CooperationAgreement],
+    round_name: str = "municipal_round",
+) -> dict:
+    """An open municipal round in each county (``pledges`` and ``agreements``: each side's, made current)
+    asking about its current pledges and agreements; the pledge's request has a submitted follow-up.
+
+    Skåne's coordinator opens Skåne's round and Lund's officer answers; Stockholm, which has no
+    officers, is opened by nobody and answered by the national administrator. The objects are named
+    ``{side}_{round_name}``, ``{side}_municipal_request`` and ``{side}_round_follow_up``.
+    """
+    cover_today(*pledges.values(), *agreements.values())
+    objects = {}
+    for side, county in (("own", world.own_county), ("foreign", world.foreign_county)):
+        coordinator = world.user(Role.COUNTY_COORDINATOR) if side == "own" else None
+        round_ = open_municipal_round(county, user=coordinator)
+        request = MunicipalRequest.objects.get(round=round_, pledge=pledges[side])
+        author = world.user(Role.MUNICIPAL_OFFICER) if side == "own" else world.user(Role.NATIONAL_ADMIN)
+        objects |= {
+            f"{side}_{round_name}": round_,
+            f"{side}_municipal_request": request,
+            f"{side}_round_follow_up": answer_request(request, author),
+        }
+    return objects
+
+
 # --- municipalities ----------------------------------------------------------------------------------
 
 
@@ -411,6 +510,12 @@ class AccessWorld(World):
     foreign_update: ProgressUpdate
     own_attachment: UpdateAttachment
     foreign_attachment: UpdateAttachment
+    own_municipal_round: MunicipalRound
+    foreign_municipal_round: MunicipalRound
+    own_municipal_request: MunicipalRequest
+    foreign_municipal_request: MunicipalRequest
+    own_round_follow_up: FollowUp
+    foreign_round_follow_up: FollowUp
 
 
 def _finished_report(county, municipality):
@@ -432,7 +537,9 @@ def with_everything(world: World) -> AccessWorld:
     ``own`` objects lie in Skåne (Lund), ``foreign`` ones in Stockholm (Solna); ``draft`` ones
     are Lund's unpublished plan, agreement and pledge. Hässleholm, Lund's neighbour, has drafts
     too, which the Lund officer must not find. Stockholm's coordinator holds ``foreign_token``,
-    the world's municipal officer ``officer_token``.
+    the world's municipal officer ``officer_token``. Each county has an open follow-up round on its
+    plan and an open municipal round on its pledges and agreements, each with an answer waiting for
+    review (``open_rounds``, ``municipal_rounds``).
     """
     national_statuses()
     places = {
@@ -495,6 +602,11 @@ def with_everything(world: World) -> AccessWorld:
     )
     objects["officer_token"], _key = issue_token(world.user("municipal_officer"), "Lunds nyckel")
     objects |= open_rounds(world, objects["own_measure"], objects["foreign_measure"])
+    objects |= municipal_rounds(
+        world,
+        pledges={side: objects[f"{side}_pledge"] for side in SIDES},
+        agreements={side: objects[f"{side}_agreement"] for side in SIDES},
+    )
     return grown(AccessWorld, world, **objects)
 
 

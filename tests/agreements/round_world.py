@@ -1,63 +1,26 @@
 """The municipal follow-up rounds the agreements tests share: one open in Skåne and one in Stockholm,
-each asking about its county's current pledge and agreement, built through the services."""
+each asking about its county's current pledge and agreement, built through the services
+(``tests.worlds.municipal_rounds``, which the access tests' world has too)."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from agreements import queries, services
 from agreements.models import FollowUp, MunicipalRequest, MunicipalRound
-from core.roles import Role
-from tests.worlds import AgreementsMatrixWorld, AgreementsWorld, grown
+from tests.worlds import (
+    SIDES,
+    TODAY,
+    AgreementsMatrixWorld,
+    AgreementsWorld,
+    grown,
+    make_current,
+    municipal_rounds,
+    round_values,
+)
+from tests.worlds import answer_request as answer
+from tests.worlds import open_municipal_round as open_round
 
-TODAY = timezone.localdate()
-
-
-def round_values(**changes) -> dict:
-    values = {
-        "title": "Uppföljning av medborgarlöften hösten 2026",
-        "period_start": TODAY - datetime.timedelta(days=60),
-        "period_end": TODAY,
-        "deadline": TODAY + datetime.timedelta(days=14),
-        "message": "Svara kort, tack.",
-        "remind_days_before": 5,
-    }
-    return values | changes
-
-
-def make_current(world) -> None:
-    """The world's pledges and agreements cover today, whatever day the tests run."""
-    for pledge in (world.own_pledge, world.foreign_pledge):
-        pledge.period_start, pledge.period_end = TODAY - datetime.timedelta(days=100), TODAY + datetime.timedelta(200)
-        pledge.save()
-    for agreement in (world.own_agreement, world.foreign_agreement):
-        agreement.start_year, agreement.end_year = TODAY.year - 1, TODAY.year + 1
-        agreement.save()
-
-
-def open_round(county, *, user=None, items=None, **changes) -> MunicipalRound:
-    items = queries.round_candidates(county) if items is None else items
-    asked = queries.municipal_officers({item.municipality_id for item in items})
-    return services.open_round(county, round_values(**changes), items=items, asked=asked, user=user)
-
-
-def answer(
-    request: MunicipalRequest, user, *, submit: bool = True, summary: str = "Trygghetsvandringar hölls."
-) -> FollowUp:
-    target = request.target
-    items = queries.follow_up_items(target)
-    return services.save_round_follow_up(
-        request,
-        date=TODAY,
-        assessment="good",
-        summary=summary,
-        answers={pk: ("ongoing", "På gång") for pk, _label in items},
-        user=user,
-        submit=submit,
-    )
+__all__ = ["TODAY", "RoundsMatrixWorld", "RoundsWorld", "answer", "make_current", "open_round", "round_values"]
 
 
 @dataclass(kw_only=True)
@@ -86,19 +49,10 @@ class RoundsMatrixWorld(AgreementsMatrixWorld):
 
 
 def with_municipal_rounds(world: AgreementsWorld) -> RoundsWorld | RoundsMatrixWorld:
-    make_current(world)
-    objects = {}
-    for side, county, pledge in (
-        ("own", world.own_county, world.own_pledge),
-        ("foreign", world.foreign_county, world.foreign_pledge),
-    ):
-        coordinator = world.user(Role.COUNTY_COORDINATOR) if side == "own" else None
-        round_ = open_round(county, user=coordinator)
-        request = MunicipalRequest.objects.get(round=round_, pledge=pledge)
-        author = world.user(Role.MUNICIPAL_OFFICER) if side == "own" else world.user(Role.NATIONAL_ADMIN)
-        objects |= {
-            f"{side}_round": round_,
-            f"{side}_municipal_request": request,
-            f"{side}_round_follow_up": answer(request, author),
-        }
+    objects = municipal_rounds(
+        world,
+        pledges={side: getattr(world, f"{side}_pledge") for side in SIDES},
+        agreements={side: getattr(world, f"{side}_agreement") for side in SIDES},
+        round_name="round",
+    )
     return grown(RoundsMatrixWorld if isinstance(world, AgreementsMatrixWorld) else RoundsWorld, world, **objects)

@@ -28,7 +28,14 @@ from actions.models import (
     SupportActivity,
     UpdateAttachment,
 )
-from agreements.models import AgreementDocument, CitizenPledge, CooperationAgreement
+from agreements.models import (
+    AgreementDocument,
+    CitizenPledge,
+    CooperationAgreement,
+    FollowUp,
+    MunicipalRequest,
+    MunicipalRound,
+)
 from municipalities.models import ComplianceDocument
 from portal.models import ApiToken, Report
 from portal.services import issue_token
@@ -46,8 +53,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(world):
-    """The shared world plus, in each county, one object of every kind a URL names by id, and Lund's
-    (and its neighbour Hässleholm's) drafts (``tests.worlds.with_everything``)."""
+    """The shared world plus, in each county, one object of every kind a URL names by id (a follow-up
+    round and a municipal round among them, each with an answer waiting for review), and Lund's (and
+    its neighbour Hässleholm's) drafts (``tests.worlds.with_everything``)."""
     return with_everything(world)
 
 
@@ -234,6 +242,14 @@ ID_URLS = {
     "agreements:commitments_edit": CitizenPledge,
     "agreements:pledge_follow_up": CitizenPledge,
     "agreements:pledge_review": CitizenPledge,
+    "agreements:round_detail": MunicipalRound,
+    "agreements:round_deadline": MunicipalRound,
+    "agreements:round_remind": MunicipalRound,
+    "agreements:round_close": MunicipalRound,
+    "agreements:round_reopen": MunicipalRound,
+    "agreements:round_request": MunicipalRequest,
+    "agreements:request_hand_over": MunicipalRequest,
+    "agreements:follow_up_review": FollowUp,
     "municipalities:compliance_document": ComplianceDocument,
     "municipalities:compliance_document_delete": ComplianceDocument,
     "portal:report_detail": Report,
