@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,23 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         yield mail_dir
     finally:
         stop_worker(process)
+
+
+@pytest.fixture
+def private_queue(settings):
+    """Send the jobs this test enqueues to a queue of its own, which the session's worker does not
+    consume: the test runs them itself, or starts its own worker (``start_worker`` takes the queue
+    from the settings). Yields the queue's name; the queue is deleted afterwards."""
+    previous = celery_app.conf.task_default_queue
+    queue = f"{previous}-{uuid.uuid4().hex[:10]}"
+    celery_app.conf.task_default_queue = queue
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_default_queue = previous
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ def sign_out(page):
     page.context.clear_cookies()
 
 
-def test_a_municipal_round_from_opening_to_closing(page, a11y, world, settings, live_server):
+def test_a_municipal_round_from_opening_to_closing(page, a11y, world, settings, live_server, private_queue):
+    """The test sends the round's e-mails itself: its jobs go to a queue no worker takes."""
     make_current(world)
     settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -74,9 +74,10 @@ def round_world(world):
 
 
 @pytest.fixture
-def round_worker(smtp_server, live_server, tmp_path, settings):
-    """A worker process on the test run's queue that e-mails the SMTP server, with links to the live
-    server, and writes reports where the live server reads them."""
+def round_worker(smtp_server, live_server, tmp_path, settings, private_queue):
+    """A worker process on a queue of the test's own (the session's worker would take the jobs
+    otherwise) that e-mails the SMTP server, with links to the live server, and writes reports where
+    the live server reads them."""
     if not settings.REDIS_URL:
         pytest.fail("The worker tests need REDIS_URL: run them with `make test`.")
     media = tmp_path / "media"
