@@ -68,6 +68,7 @@ from portal.services import issue_token
 from tests.factories import compliance_document, pdf_upload
 from tests.frame import frame_problems
 from tests.matrix import url_names
+from tests.worlds import answer_request, cover_today, open_municipal_round
 
 BUDGET = 15
 # Pages allowed above BUDGET, with the count they must not pass (none now: every page is within it).
@@ -104,6 +105,9 @@ class Data:
     document: object
     round: object
     request: object
+    municipal_round: object
+    answered_request: object  # the agreement's, its follow-up waiting for review
+    asked_request: object  # the pledge's, not answered yet
     users: dict[str, User]
     token: str
     reset: dict[str, str]
@@ -258,6 +262,17 @@ PAGES: list[Page] = [
     Page("actions:measure_discussion", OFFICER, lambda data: {"pk": data.request.measure_id}),
     Page("actions:update_detail", COORDINATOR, pk("request.update")),
     Page("portal:profile", OFFICER, grows=False),
+    # Municipal follow-up rounds: a request per current pledge and agreement of the county, the
+    # municipality's agreement answered (an answer per deliverable) and waiting for review.
+    Page("agreements:round_create", COORDINATOR, county),
+    *exports("agreements:round_detail", COORDINATOR, pk("municipal_round")),
+    Page("agreements:round_deadline", COORDINATOR, pk("municipal_round"), grows=False),
+    Page("agreements:round_remind", COORDINATOR, pk("municipal_round"), grows=False),
+    Page("agreements:round_close", COORDINATOR, pk("municipal_round"), grows=False),
+    Page("agreements:round_reopen", COORDINATOR, pk("municipal_round"), grows=False),
+    Page("agreements:round_request", OFFICER, pk("answered_request")),
+    Page("agreements:request_hand_over", OFFICER, pk("asked_request")),
+    Page("agreements:follow_up_review", COORDINATOR, pk("answered_request.follow_up")),
     # Agreements and pledges.
     *exports("agreements:county_overview", COORDINATOR, county),
     Page("agreements:focus_areas", COORDINATOR, county),
@@ -417,6 +432,7 @@ def build(size: Size, tmp: Path) -> Data:
     item = ComplianceItem.objects.get(municipality=place, obligation="situation_analysis")
     documents = [compliance_document(item, users[OFFICER], f"Lägesbild {i}.pdf") for i in range(k)]
     round_, request = _round(plan, users[COORDINATOR], k)
+    municipal_round = _municipal_round(own, pledge, users, k)
     _token, key = issue_token(users[COORDINATOR], "Mätning")
     return Data(
         county=own,
@@ -431,6 +447,9 @@ def build(size: Size, tmp: Path) -> Data:
         document=documents[0],
         round=round_,
         request=request,
+        municipal_round=municipal_round,
+        answered_request=municipal_round.requests.get(agreement=agreement),
+        asked_request=municipal_round.requests.get(pledge=pledge),
         users=users,
         token=key,
         reset={
@@ -468,6 +487,19 @@ def _round(plan: ActionPlan, coordinator: User, k: int):
         action_services.post_comment(request.measure, f"Fråga {i}", user=coordinator, mentions=mentioned)
         action_services.post_comment(request.measure, f"Svar {i}", user=coordinator, update=request.update)
     return round_, request
+
+
+def _municipal_round(county: County, pledge: CitizenPledge, users: dict[str, User], k: int):
+    """An open municipal round on the county's current pledges and agreements (``pledge`` and its
+    agreement among them); the agreement's request answered by the officer and submitted (an answer
+    for each of its ``k`` deliverables), and ``k`` colleagues the officer may hand a request to."""
+    cover_today(pledge, pledge.agreement)
+    round_ = open_municipal_round(county, user=users[COORDINATOR], title="Kommunuppföljning")
+    answer_request(round_.requests.get(agreement=pledge.agreement), users[OFFICER])
+    for i in range(k):
+        colleague = User.objects.create(username=f"kollega-{i}", first_name=f"Kollega {i}", email=f"k{i}@example.se")
+        Grant.objects.create(user=colleague, role=Role.MUNICIPAL_OFFICER, municipality=pledge.municipality)
+    return round_
 
 
 # --- Measuring ------------------------------------------------------------------------------------
