@@ -71,8 +71,14 @@ from tests.matrix import url_names
 from tests.worlds import answer_request, cover_today, open_municipal_round
 
 BUDGET = 15
-# Pages allowed above BUDGET, with the count they must not pass (none now: every page is within it).
-OVER_BUDGET: dict[str, int] = {}
+# Pages allowed above BUDGET, with the count they must not pass. Until the count was read before the
+# page was asked for in English, every HTML page counted 0; these two have been above since.
+OVER_BUDGET: dict[str, int] = {
+    # The plans', rounds', compliance, pledges', agreements' and reports' sections, an open follow-up
+    # round and an open municipal round among them.
+    "portal:home[county_coordinator]": 19,
+    "actions:measure_detail": 17,
+}
 OWN, FOREIGN = "12", "01"  # Skåne, the county every page is about; Stockholm, whose data no one of Skåne sees
 SEARCH = "trygghet"
 DAY = datetime.timedelta(days=1)
@@ -553,6 +559,9 @@ def measure(client: Client, data: Data, page: Page) -> Measurement:
     request(client, data, page)  # warm per-process caches (content types, translations, templates)
     with CaptureQueriesContext(connection) as queries:
         response, body = request(client, data, page)
+    # Read now: the captured queries are a slice of the connection's log, which the next request
+    # (the page in the other language, below) empties.
+    sql = tuple(q["sql"] for q in queries.captured_queries)
     content_type = response.get("Content-Type", "")
     frame = None
     if content_type.startswith("text/html"):
@@ -566,9 +575,9 @@ def measure(client: Client, data: Data, page: Page) -> Measurement:
                 frame[language] = frame_problems(translated.decode(), language)
     return Measurement(
         status=response.status_code,
-        queries=len(queries),
+        queries=len(sql),
         shown=shown(content_type, body),
-        sql=tuple(q["sql"] for q in queries.captured_queries),
+        sql=sql,
         frame=frame,
     )
 
