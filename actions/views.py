@@ -38,6 +38,7 @@ from actions.models import (
     Actor,
     FollowUpRound,
     Indicator,
+    IndicatorValue,
     Measure,
     Milestone,
     PlanDocument,
@@ -329,7 +330,10 @@ def indicator_edit(request, pk):
         request.user, Indicator.objects.select_related("measure__plan"), perm=perms.CHANGE_INDICATOR, pk=pk
     )
     form = IndicatorForm(request.POST or None, instance=indicator)
-    values = bind_rows(request, IndicatorValueFormSet, instance=indicator)
+    # Each row's legend names its value, and IndicatorValue.__str__ reads the indicator.
+    values = bind_rows(
+        request, IndicatorValueFormSet, instance=indicator, queryset=IndicatorValue.objects.select_related("indicator")
+    )
     if request.method == "POST" and not adding_row(request) and form.is_valid() and values.is_valid():
         services.update_indicator(indicator, form_values(form), changed_rows(values))
         messages.success(request, _("The indicator is saved."))
