@@ -66,8 +66,16 @@ def start_worker(
             "EMAIL_HOST_PASSWORD": "",
             "EMAIL_USE_TLS": "false",
         }
-    env = {**os.environ, "DATABASE_URL": _database_url(), **mail_env, **env_overrides}
-    queue = env.get("CELERY_TASK_DEFAULT_QUEUE") or settings.CELERY_TASK_DEFAULT_QUEUE
+    # The queue named in the overrides, else this test's (the settings', which ``private_queue``
+    # changes), never the one inherited from the environment.
+    queue = env_overrides.get("CELERY_TASK_DEFAULT_QUEUE") or settings.CELERY_TASK_DEFAULT_QUEUE
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        **mail_env,
+        **env_overrides,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             [
