@@ -108,6 +108,13 @@ def sent_occasions(object_ids: Iterable[int]) -> set[tuple[str, int, datetime.da
     )
 
 
+def _hold(recipient: Any) -> bool:
+    """Lock the recipient's row for the transaction (False when it is gone): a person removed while a
+    job was on its way is skipped, and cannot be removed between the e-mail and its record."""
+    rows = get_user_model().objects.select_for_update(no_key=True).filter(pk=recipient.pk).values_list("pk")
+    return bool(list(rows))
+
+
 def send_once(
     message: EmailMessage, *, kind: str, object_id: int, due_date: datetime.date, stage: str, recipient: Any
 ) -> bool:
@@ -117,6 +124,8 @@ def send_once(
     occasion unrecorded, so the next run tries again.
     """
     with transaction.atomic():
+        if not _hold(recipient):
+            return False
         reminder, _created = Reminder.objects.get_or_create(
             kind=kind, object_id=object_id, due_date=due_date, stage=stage, recipient=recipient
         )
@@ -171,6 +180,8 @@ def notify(
 def queue_for_digest(subject: str, link: str, **occasion: Any) -> bool:
     """Keep the occasion for its recipient's next digest; True when this call queued it (once per occasion)."""
     with transaction.atomic():
+        if not _hold(occasion["recipient"]):
+            return False
         reminder, _created = Reminder.objects.get_or_create(**occasion)
         if reminder.sent_at is not None:
             return False
