@@ -382,10 +382,11 @@ def county_people(county_id: int, *, coordinators_only: bool = False):
     )
 
 
-def follower_candidates(measure: Measure):
+def follower_candidates(measure: Measure, *, reachable_only: bool = True):
     """Who follows the measure: those who chose to, and by default its county's coordinators, the
     contacts of its lead actor and everyone who wrote an update or a comment on it, less those who
-    chose to stop. Active people with an address; whether each may read a notice is the sender's check."""
+    chose to stop. ``reachable_only``: active people with an address, whom an e-mail reaches; whether
+    each may read a notice is the sender's check."""
     county_id = measure.plan.county_id
     lead_actors = MeasureActor.objects.filter(measure=measure, role=ActorRole.LEAD).values("actor_id")
     grants = grant_model().objects.filter(
@@ -398,16 +399,18 @@ def follower_candidates(measure: Measure):
         | Q(pk__in=ProgressUpdate.objects.filter(measure=measure).values("author_id"))
         | Q(pk__in=Comment.objects.filter(measure=measure).values("author_id"))
     )
-    return (
+    followers = (
         get_user_model()
-        .objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(by_default | Q(pk__in=chosen.filter(following=True).values("user_id")))
+        .objects.filter(by_default | Q(pk__in=chosen.filter(following=True).values("user_id")))
         .exclude(pk__in=chosen.filter(following=False).values("user_id"))
-        .order_by("pk")
     )
+    if reachable_only:
+        followers = followers.filter(is_active=True).exclude(email="")
+    return followers.order_by("pk")
 
 
 def is_following(measure: Measure, user) -> bool:
-    """Whether ``user`` follows the measure, by choice or by default (one query)."""
-    return follower_candidates(measure).filter(pk=user.pk).exists() if user.is_authenticated else False
+    """Whether ``user`` follows the measure, by choice or by default, address or not (one query)."""
+    if not user.is_authenticated:
+        return False
+    return follower_candidates(measure, reachable_only=False).filter(pk=user.pk).exists()
