@@ -119,7 +119,7 @@ def stop_worker(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def _session_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """Start one worker for the session; yield the folder it writes e-mail files to."""
     if not settings.REDIS_URL:
         pytest.fail("The worker tests need REDIS_URL: run them with `make test`.")
@@ -138,6 +138,66 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         stop_worker(process)
 
 
+@pytest.fixture(scope="session")
+def _unconsumed_queue():
+    """The queue that a test which does not ask for the session's worker sends its jobs to: no worker
+    consumes it, so a job that a page of such a test enqueues (a browser test opening a round) is not
+    run by the session's worker while the test ends and its tables are emptied. Deleted at the end."""
+    name = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-unconsumed"
+    yield name
+    if settings.REDIS_URL:
+        delete_queue(name)
+
+
+def delete_queue(name: str, broker: str | None = None) -> None:
+    """Remove a queue of the test run's Redis (or of ``broker``), with its messages and its exchange's
+    bindings. (kombu's ``queue_delete`` removes only what this process has declared itself.)
+    """
+    with celery_app.connection_for_write(broker) as conn:
+        channel = conn.default_channel
+        channel.queue_purge(name)
+        channel.client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_only_to_a_worker_asked_for(request, _unconsumed_queue):
+    """Outside the tests that use the session's worker, jobs go to a queue no worker consumes."""
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    settings_fixture = request.getfixturevalue("settings")
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = _unconsumed_queue
+    settings_fixture.CELERY_TASK_DEFAULT_QUEUE = _unconsumed_queue
+    try:
+        yield
+    finally:
+        celery_app.conf.task_default_queue = previous
+
+
+# "[…: INFO/MainProcess] Task portal.tasks.build_report[<id>] received"
+_RECEIVED_LINE = re.compile(r"Task [\w.]+\[(?P<id>[\w-]+)\] received$", re.M)
+
+
+@pytest.fixture
+def celery_worker(_session_worker, transactional_db):
+    """The session's worker, for a test that commits its data; yields the folder it writes e-mail to.
+
+    When the test ends, it waits until the worker has finished every job it has taken (a test may
+    have what it checks before the job's last query), so the job never meets the emptying of the
+    tables that ends the test (a deadlock in the job otherwise).
+    """
+    yield _session_worker
+    log = WORKER_LOGS[_session_worker]
+
+    def idle() -> bool:
+        text = log.read_text(errors="replace")
+        finished = {match["id"] for match in _TASK_LINE.finditer(text)}
+        return {match["id"] for match in _RECEIVED_LINE.finditer(text)} <= finished
+
+    wait_for(idle, seconds=60)
+
+
 @pytest.fixture
 def private_queue(settings):
     """Send the jobs this test enqueues to a queue of its own, which the session's worker does not
@@ -151,8 +211,7 @@ def private_queue(settings):
         yield queue
     finally:
         celery_app.conf.task_default_queue = previous
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+        delete_queue(queue)
 
 
 @pytest.fixture

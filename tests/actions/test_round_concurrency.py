@@ -23,7 +23,6 @@ from actions.models import FollowUpRound, ProgressUpdate, RoundRequest
 from actions.tasks import send_open_rounds_notices, send_round_notices
 from core.models import Reminder
 from core.roles import Role
-from portal.celery import app as celery_app
 from tests.factories import (
     ActionPlanFactory,
     GrantFactory,
@@ -32,7 +31,7 @@ from tests.factories import (
     UserFactory,
     national_statuses,
 )
-from tests.worker import start_worker, stop_worker, task_results, wait_for
+from tests.worker import delete_queue, start_worker, stop_worker, task_results, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -111,9 +110,7 @@ def queue():
     try:
         yield name
     finally:
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(name)
-            conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+        delete_queue(name)
 
 
 def test_two_workers_send_every_invitation_and_reminder_exactly_once(world, smtp_server, queue, tmp_path):

@@ -24,7 +24,7 @@ from core.models import Reminder
 from core.roles import Role
 from portal.celery import app as celery_app
 from tests.factories import GrantFactory, UserFactory
-from tests.worker import WORKER_LOGS, start_worker, stop_worker, task_results, wait_for
+from tests.worker import WORKER_LOGS, delete_queue, start_worker, stop_worker, task_results, wait_for
 
 TODAY = datetime.date(2026, 3, 2)
 DAYS_BEFORE = 14
@@ -505,8 +505,7 @@ def test_two_workers_at_once_and_a_restarted_worker_remind_each_officer_once(cel
         assert wait_for(lambda: finished(logs[2:], [again.id]))[again.id] == "0"
     finally:
         stop_worker(second)
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+        delete_queue(queue)
 
     assert_each_reminded_once(new_mail(before), expected)
 

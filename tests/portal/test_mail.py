@@ -18,11 +18,10 @@ from agreements.tasks import send_deadline_reminders
 from core.mail import compose
 from core.models import Reminder
 from core.roles import Role
-from portal.celery import app as celery_app
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import services as report_services
 from tests.factories import GrantFactory, UserFactory
-from tests.worker import start_worker, stop_worker, task_results, wait_for
+from tests.worker import delete_queue, start_worker, stop_worker, task_results, wait_for
 
 TODAY = datetime.date(2026, 3, 2)
 SITE = settings.SITE_URL.rstrip("/")
@@ -290,8 +289,7 @@ def test_a_worker_process_sends_each_reminder_once_over_smtp(smtp_server, office
         results = wait_for(lambda: (found := task_results(log)) and set(ids) <= found.keys() and found)
     finally:
         stop_worker(worker)
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+        delete_queue(queue)
 
     assert sorted(int(results[task_id]) for task_id in ids) == [0, len(EXPECTED)]
     # Both runs have finished, so everything they sent has arrived: each reminder exactly once.

@@ -38,7 +38,7 @@ from tests.factories import (
     UserFactory,
     progress_update,
 )
-from tests.worker import WORKER_LOGS, start_worker, stop_worker, task_results, wait_for
+from tests.worker import WORKER_LOGS, delete_queue, start_worker, stop_worker, task_results, wait_for
 
 PERIOD = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 
@@ -202,10 +202,7 @@ def private_broker():
     try:
         yield queue, broker
     finally:
-        with celery_app.connection_for_write(broker) as conn:
-            conn.default_channel.queue_delete(queue)
-            # The workers' binding of the queue's exchange, which queue_delete (not knowing it) leaves.
-            conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        delete_queue(queue, broker)
 
 
 def send_build(report: Report, queue: str, broker: str) -> str:
