@@ -49,7 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    # django-user-sessions: Django's database session store with each session's user, so a person's
+    # sessions can be listed and ended (profile page; a deactivated account's end at once).
+    "user_sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -65,8 +67,13 @@ INSTALLED_APPS = [
     "csp",
     # rest_framework is used without its app: its Swedish catalogue would replace Django's form messages.
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "portal",
+    "portal.twofactor",
+    "portal.sso",
     "municipalities",
     "actions",
     "agreements",
@@ -79,7 +86,7 @@ if DJANGO_ENV in {"development", "test"}:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "user_sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,6 +164,9 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 
+SESSION_ENGINE = "user_sessions.backends.db"
+# The admin looks for Django's own session middleware by name; django-user-sessions' is a subclass of it.
+SILENCED_SYSTEM_CHECKS = ["admin.E410"]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -37,6 +37,9 @@ account_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include(account_patterns)),
+    path("accounts/oidc/", include("portal.sso.urls")),
+    path("accounts/tvastegsverifiering/", include("portal.twofactor.urls")),
+    path("", include("portal.people.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("municipalities.urls")),
     path("", include("actions.urls")),

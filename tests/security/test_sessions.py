@@ -8,7 +8,7 @@ import textwrap
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
+from user_sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse

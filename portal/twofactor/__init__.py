@@ -1,0 +1,1 @@
+"""The second factor at sign-in: TOTP with an authenticator app and one-time recovery codes."""
