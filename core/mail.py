@@ -16,16 +16,37 @@ An inactive user or one without an address gets no e-mail: callers choose their 
 among the active ones with an address (``core.people.reachable_grants``), and ``compose``
 refuses the others with ``ValueError`` so a mistake there is an error, never a sent message.
 Sending, and sending once, is the caller's (``message.send()``, ``core.notices.send_once``).
+
+An e-mail to an address that is no account's yet (an invitation, a new address to confirm) is
+composed for an ``Addressee``: the address, the name to greet and the language to write in.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Someone ``compose`` can write to who has no account (yet): an address, a name, a language."""
+
+    email: str
+    name: str = ""
+    language: str = ""
+    is_active: bool = True
+    pk: None = None
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name or self.email
 
 
 def site_url() -> str:
