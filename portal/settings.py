@@ -180,6 +180,14 @@ AXES_VERBOSE = False
 # Behind a reverse proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER via the proxy's header.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
 
+# The roles whose people must pass a second step (TOTP) at sign-in and on the admin site; anyone
+# else with an authenticator app passes it too. On by default in production only, so the demo and
+# the tests sign in with a password alone.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["county_coordinator", "national_admin"] if PRODUCTION else []
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Trygghetsportalen")
+
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 # --- Language, time and formats -------------------------------------------------------
