@@ -40,6 +40,7 @@ urlpatterns = [
     path("accounts/oidc/", include("portal.sso.urls")),
     path("accounts/tvastegsverifiering/", include("portal.twofactor.urls")),
     path("", include("portal.people.urls")),
+    path("", include("portal.privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("municipalities.urls")),
     path("", include("actions.urls")),

@@ -22,9 +22,11 @@ STABLE_NAMES = {
     "agreements.tasks.send_review_notice",
     "agreements.tasks.send_round_notices",
     "core.send_daily_digests",
+    "portal.tasks.anonymise_expired_accounts",
     "portal.tasks.build_report",
     "portal.tasks.email_report_ready",
     "portal.tasks.produce_quarterly_county_reports",
+    "portal.tasks.send_email_change_mails",
     "portal.tasks.send_password_reset_email",
     "portal.tasks.sweep_stuck_reports",
 }
