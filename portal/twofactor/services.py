@@ -1,10 +1,44 @@
-"""Every write of the second factor: the passed step, enrolment, recovery codes and reset."""
+"""Every write of the second factor: the passed step, enrolment, recovery codes, turning off and reset."""
+
+import datetime
+import enum
 
 import django_otp
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .queries import VERIFIED_SESSION_KEY
+from core.mail import site_url
+from core.models import Reminder
+from core.notices import Delivery, NoticeKind, notify
+
+from .queries import PENDING_SESSION_KEY, VERIFIED_SESSION_KEY
 
 METHODS = ("totp", "recovery", "provider")
+RECOVERY_CODE_COUNT = 10
+RESET_NOTICE = "twofactor_reset"
+# A security notice: it cannot be turned off or gathered in the digest.
+RESET_NOTICE_KIND = NoticeKind(
+    RESET_NOTICE,
+    _("Changes to your second factor"),
+    _("When a national administrator resets your two-step verification. This e-mail cannot be turned off."),
+    choices=(Delivery.AT_ONCE,),
+    order=90,
+)
+# What the history records as each change's reason (``history_change_reason``; see ``queries.REASON_LABELS``).
+REASONS = {
+    "started": "started",
+    "enrolled": "enrolled",
+    "replaced": "replaced",
+    "disabled": "disabled",
+    "reset": "reset",
+    "codes": "codes",
+}
 
 
 def mark_verified(request, method: str, *, device=None) -> None:
@@ -17,5 +51,169 @@ def mark_verified(request, method: str, *, device=None) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown second-factor method {method!r}")
     request.session[VERIFIED_SESSION_KEY] = {"user": request.user.pk, "method": method}
+    request.session.pop(PENDING_SESSION_KEY, None)
     if device is not None:
         django_otp.login(request, device)
+
+
+def note_sign_in(request, user, has_device: bool) -> None:
+    """At sign-in: a person with an authenticator app owes this session the second step."""
+    if has_device:
+        request.session[PENDING_SESSION_KEY] = user.pk
+    else:
+        request.session.pop(PENDING_SESSION_KEY, None)
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+class StepResult(enum.Enum):
+    PASSED = "passed"
+    WRONG = "wrong"
+    WAIT = "wait"
+    LOCKED = "locked"
+
+
+def _credentials(user) -> dict:
+    return {"username": user.get_username()}
+
+
+def is_locked_out(request, user) -> bool:
+    """Whether django-axes has locked this person's account at this address (wrong passwords or codes)."""
+    return AxesProxyHandler.is_locked(request, _credentials(user))
+
+
+def _quietly(device, action):
+    """Run ``action`` (a django-otp check that saves the device) without a history record of its own."""
+    device.skip_history_when_saving = True
+    try:
+        return action()
+    finally:
+        del device.skip_history_when_saving
+
+
+def pass_step(request, code: str) -> StepResult:
+    """Check a code from the authenticator app or a recovery code (each works once) for ``request.user``.
+
+    A wrong code counts as a failed sign-in for django-axes (the same lock as wrong passwords) and
+    makes django-otp's device wait before the next try (1, 2, 4 … seconds, kept across sign-ins).
+    """
+    user = request.user
+    if is_locked_out(request, user):
+        return StepResult.LOCKED
+    code = normalise_code(code)
+    devices = []
+    if code.isdigit():
+        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    else:
+        devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
+    if any(not device.verify_is_allowed()[0] for device in devices):
+        return StepResult.WAIT
+    for device in devices:
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            if _quietly(locked, lambda locked=locked: locked.verify_token(code)):
+                mark_verified(request, "totp" if isinstance(locked, TOTPDevice) else "recovery", device=locked)
+                AxesProxyHandler.reset_attempts(username=user.get_username())
+                return StepResult.PASSED
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+    return StepResult.LOCKED if is_locked_out(request, user) else StepResult.WRONG
+
+
+def start_enrolment(user) -> TOTPDevice:
+    """The authenticator app being set up: the one started earlier (so a page reload keeps the secret) or a new one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice(user=user, name=str(_("Authenticator app")), confirmed=False)
+        device._change_reason = REASONS["started"]
+        device.save()
+    return device
+
+
+def _new_recovery_codes(user, reason: str) -> list[str]:
+    for old in StaticDevice.objects.filter(user=user):
+        old._change_reason = reason
+        old.delete()
+    device = StaticDevice(user=user, name=str(_("Recovery codes")), confirmed=True)
+    device._change_reason = reason
+    device.save()
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def confirm_enrolment(request, device: TOTPDevice, code: str) -> list[str] | StepResult | None:
+    """Confirm the app with its first code: it replaces any earlier app, the person gets new recovery
+    codes (returned, to be shown once) and this session has passed the step. None: the code is wrong;
+    ``StepResult.WAIT``: too many wrong codes just now."""
+    user = request.user
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        if not device.verify_is_allowed()[0]:
+            return StepResult.WAIT
+        if not _quietly(device, lambda: device.verify_token(normalise_code(code))):
+            return None
+        replaced = False
+        for old in TOTPDevice.objects.filter(user=user).exclude(pk=device.pk):
+            replaced = replaced or old.confirmed
+            old._change_reason = REASONS["replaced"]
+            old.delete()
+        device.confirmed = True
+        device._change_reason = REASONS["replaced" if replaced else "enrolled"]
+        device.save()
+        codes = _new_recovery_codes(user, REASONS["enrolled"])
+    mark_verified(request, "totp", device=device)
+    return codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(user) -> list[str]:
+    """New recovery codes for ``user``; the earlier ones stop working."""
+    return _new_recovery_codes(user, REASONS["codes"])
+
+
+def _remove_devices(user, reason: str) -> int | None:
+    """Remove the person's app and codes; the id of the history record of the app's removal (None: nothing removed)."""
+    removed = False
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user):
+            device._change_reason = reason
+            device.delete()
+            removed = True
+    if not removed:
+        return None
+    record = TOTPDevice.history.filter(user_id=user.pk, history_type="-").order_by("-history_id").first()
+    return record.history_id if record else StaticDevice.history.filter(user_id=user.pk).latest("history_id").history_id
+
+
+@transaction.atomic
+def disable_second_factor(user) -> None:
+    """The person turns off their own second factor: the app and the recovery codes are removed."""
+    _remove_devices(user, REASONS["disabled"])
+
+
+def reset_second_factor(person, *, by) -> bool:
+    """A national administrator removes ``person``'s app and recovery codes (recorded as ``by``'s change,
+    through the history middleware), and ``person`` is told by e-mail after commit. False: nothing to reset."""
+    with transaction.atomic():
+        record_id = _remove_devices(person, REASONS["reset"])
+    if record_id is None:
+        return False
+    now = timezone.now()
+    transaction.on_commit(lambda: _send_reset_notice(person, by, now, record_id))
+    return True
+
+
+def _send_reset_notice(person, by, when: datetime.datetime, record_id: int) -> None:
+    notify(
+        person,
+        kind=RESET_NOTICE,
+        template="twofactor/email/reset",
+        context={"person": person, "by": by, "when": when},
+        link=site_url() + reverse("twofactor:manage"),
+        # One notice per reset: the history record of the removed app names it.
+        object_id=record_id,
+        due_date=timezone.localdate(when),
+        stage=Reminder.Stage.CHANGED,
+    )
