@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.twofactor",
     "portal.sso",
+    "portal.privacy",
     "municipalities",
     "actions",
     "agreements",
@@ -308,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.produce_quarterly_county_reports",
         "schedule": crontab(day_of_month="1", month_of_year="1,4,7,10", hour=7, minute=0),
     },
+    # Deactivated accounts whose retention time has passed lose their personal data (portal.privacy).
+    "anonymise-expired-accounts": {
+        "task": "portal.tasks.anonymise_expired_accounts",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Reports whose worker died without re-delivery are marked failed, so nobody waits forever;
     # reports requested while the broker was down are sent again.
     "sweep-stuck-reports": {
@@ -320,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
 # Beat reads the schedule from the database, where administrators edit it on the admin site;
 # the entries above are copied there when beat starts.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Personal data --------------------------------------------------------------------
+# Days a deactivated account keeps its personal data before the nightly job removes it.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 
 # --- Reports --------------------------------------------------------------------------
 REPORT_STUCK_AFTER_SECONDS = env.int("REPORT_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT * 3)
