@@ -53,8 +53,10 @@ def register(request):
 
 
 def _named(request) -> Person:
-    name = " ".join(request.GET.get("namn", "").split())[:150]
-    email = request.GET.get("epost", "").strip()[:254]
+    """The person without an account that the query string names (or the form, for the removal)."""
+    given = request.GET if "namn" in request.GET or "epost" in request.GET else request.POST
+    name = " ".join(given.get("namn", "").split())[:150]
+    email = given.get("epost", "").strip()[:254]
     if not name and not email:
         raise Http404
     return Person(name=name, email=email)
@@ -69,15 +71,15 @@ def _links(person: Person) -> dict[str, str]:
         kwargs = {"pk": person.user.pk}
         return {
             "page": reverse("privacy:person", kwargs=kwargs),
-            "json": reverse("privacy:person_export", kwargs={**kwargs, "fmt": "json"}),
-            "pdf": reverse("privacy:person_export", kwargs={**kwargs, "fmt": "pdf"}),
+            "json": reverse("privacy:person_json", kwargs=kwargs),
+            "pdf": reverse("privacy:person_pdf", kwargs=kwargs),
             "remove": reverse("privacy:person_remove", kwargs=kwargs),
         }
     query = "?" + urlencode({"namn": person.name, "epost": person.email})
     return {
         "page": reverse("privacy:named_person") + query,
-        "json": reverse("privacy:named_export", kwargs={"fmt": "json"}) + query,
-        "pdf": reverse("privacy:named_export", kwargs={"fmt": "pdf"}) + query,
+        "json": reverse("privacy:named_json") + query,
+        "pdf": reverse("privacy:named_pdf") + query,
         "remove": reverse("privacy:named_remove") + query,
     }
 

@@ -312,6 +312,14 @@ PAGES: list[Page] = [
     Page("api:tokens", COORDINATOR),
     Page("api:schema", ANONYMOUS, grows=False),
     Page("api:docs", ANONYMOUS, grows=False),
+    # Personal data (national administrators): the register shows one row per place whatever the data;
+    # a search finds more people in more data; a person's page counts their rows in one query.
+    Page("privacy:register", ADMIN, grows=False),
+    Page("privacy:register", ADMIN, query="q=kollega", label="search"),
+    Page("privacy:person", ADMIN, lambda data: {"pk": data.users[OFFICER].pk}, grows=False),
+    Page("privacy:person_remove", ADMIN, lambda data: {"pk": data.users[OFFICER].pk}, grows=False),
+    Page("privacy:named_person", ADMIN, query="namn=Kollega+0", grows=False),
+    Page("privacy:named_remove", ADMIN, query="namn=Kollega+0", grows=False),
 ]
 
 # URL names that are not pages to measure, and why.
@@ -328,6 +336,10 @@ EXCLUDED = {
     "actions:plan_document": "file download",
     "agreements:agreement_document": "file download",
     "actions:update_attachment": "file download",
+    "privacy:person_json": "file download: a person's export",
+    "privacy:person_pdf": "file download: a person's export",
+    "privacy:named_json": "file download: a person's export",
+    "privacy:named_pdf": "file download: a person's export",
 }
 # Django's own admin site: its pages are Django's, not the portal's.
 EXCLUDED_NAMESPACES = ("admin:",)

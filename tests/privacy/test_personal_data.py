@@ -73,7 +73,7 @@ def test_the_register_page_lists_every_place_and_finds_people(client_as, anna):
 
 def test_the_export_holds_everything_about_the_person_and_no_secret(client_as, anna):
     client = client_as(Role.NATIONAL_ADMIN)
-    data = export(client, reverse("privacy:person_export", kwargs={"pk": anna.user.pk, "fmt": "json"}))
+    data = export(client, reverse("privacy:person_json", kwargs={"pk": anna.user.pk}))
     places = {place["place"]: place["rows"] for place in data["places"]}
     assert data["person"] == {
         "name": "Anna Andersson",
@@ -101,9 +101,7 @@ def test_the_export_holds_everything_about_the_person_and_no_secret(client_as, a
 
 
 def test_the_pdf_export_prints_the_same(client_as, anna):
-    response = client_as(Role.NATIONAL_ADMIN).get(
-        reverse("privacy:person_export", kwargs={"pk": anna.user.pk, "fmt": "pdf"})
-    )
+    response = client_as(Role.NATIONAL_ADMIN).get(reverse("privacy:person_pdf", kwargs={"pk": anna.user.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(
@@ -124,7 +122,7 @@ def test_a_person_without_an_account_is_found_by_name(client_as, anna):
     client = client_as(Role.NATIONAL_ADMIN)
     query = "?namn=Anna+Andersson&epost="
     assert h1(page(client.get(reverse("privacy:named_person") + query))) == "Personuppgifter: Anna Andersson"
-    data = export(client, reverse("privacy:named_export", kwargs={"fmt": "json"}) + query)
+    data = export(client, reverse("privacy:named_json") + query)
     assert {place["place"] for place in data["places"]} == {
         "municipalities-councilmember",
         "actions-workinggroupmember",

@@ -37,7 +37,7 @@ from agreements.models import (
     MunicipalRound,
 )
 from municipalities.models import ComplianceDocument
-from portal.models import ApiToken, Report
+from portal.models import ApiToken, Report, User
 from portal.services import issue_token
 from tests.factories import MINIMAL_PDF
 from tests.helpers import PRODUCTION_ENV, python
@@ -46,6 +46,7 @@ from tests.matrix_rows.actions import ROWS as ACTIONS_ROWS
 from tests.matrix_rows.agreements import ROWS as AGREEMENTS_ROWS
 from tests.matrix_rows.municipalities import ROWS as MUNICIPALITIES_ROWS
 from tests.matrix_rows.portal import ROWS as PORTAL_ROWS
+from tests.matrix_rows.privacy import ROWS as PRIVACY_ROWS
 from tests.worlds import with_everything
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ ROWS = [
     ),
 ]
 
-ALL_ROWS = [*PORTAL_ROWS, *MUNICIPALITIES_ROWS, *ACTIONS_ROWS, *AGREEMENTS_ROWS, *ROWS]
+ALL_ROWS = [*PORTAL_ROWS, *PRIVACY_ROWS, *MUNICIPALITIES_ROWS, *ACTIONS_ROWS, *AGREEMENTS_ROWS, *ROWS]
 
 
 @pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))
@@ -257,6 +258,11 @@ ID_URLS = {
     "portal:report_file": Report,
     "portal:report_retry": Report,
     "api:token_revoke": ApiToken,
+    # The personal-data pages of an account: national administrators only.
+    "privacy:person": User,
+    "privacy:person_json": User,
+    "privacy:person_pdf": User,
+    "privacy:person_remove": User,
 }
 GUESSERS = ["county_coordinator", "municipal_officer", "actor_contact", "steering_group", NO_ROLE]
 
@@ -275,6 +281,8 @@ def test_every_url_with_an_id_is_guessed():
 
 
 def _visible_ids(model, user) -> set[int]:
+    if model is User:
+        return set()  # no guesser may read anyone's personal-data pages, their own included
     if model is ApiToken:
         return set(ApiToken.objects.filter(user=user).values_list("pk", flat=True))
     return set(model.objects.visible_to(user).values_list("pk", flat=True))
