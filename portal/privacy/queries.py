@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, ForeignKey, IntegerField, Model, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from core.history import SKIPPED, Change, change_log
@@ -201,8 +202,6 @@ def find_people(text: str) -> Found:
 
 
 def _full_name():
-    from django.db.models.functions import Concat  # noqa: PLC0415 - kept next to its one use
-
     return Concat("first_name", Value(" "), "last_name")
 
 

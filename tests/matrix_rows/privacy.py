@@ -1,6 +1,7 @@
 """The permission matrix's rows for the personal-data pages (``portal.privacy``): national administrators
 only; everyone else signed in gets a 404, an anonymous visitor the sign-in page."""
 
+from tests.factories import UserFactory
 from tests.matrix import Row, expect
 
 ADMIN_ONLY = expect(404, anonymous=302, national_admin=200)
@@ -11,8 +12,6 @@ NAMED = {"namn": "Anna Andersson", "epost": "anna@lund.example.se"}
 
 def account(world, side):
     """An account of its own: the removal row really removes it."""
-    from tests.factories import UserFactory
-
     return {"pk": UserFactory(username=f"slutat-{side}", first_name="Slutat", last_name="Konto").pk}
 
 
