@@ -20,10 +20,10 @@ class RemovalForm(forms.Form):
         for place, rows in choices:
             self.fields[place.key] = forms.TypedMultipleChoiceField(
                 label=place.verbose_name,
-                choices=[(row.pk, str(row)) for row in rows],
+                choices=rows,
                 coerce=int,
                 required=False,
-                initial=[row.pk for row in rows],
+                initial=[pk for pk, _label in rows],
                 widget=forms.CheckboxSelectMultiple,
             )
             self.places.append(place)

@@ -351,15 +351,32 @@ def export_for(person: Person) -> Export:
     return Export(description, _plain(timezone.now()), places, changes, change_count)
 
 
-def removal_choices(person: Person) -> list[tuple[Place, list[Model]]]:
-    """The rows that name ``person`` as text, per place, for the administrator to choose among."""
+def _parent(model: type[Model]):
+    """The row a row belongs to (a council member's municipality, a working-group member's measure)."""
+    user_model = get_user_model()
+    return next(
+        (f for f in model._meta.concrete_fields if f.many_to_one and f.related_model is not user_model),
+        None,
+    )
+
+
+def removal_choices(person: Person) -> list[tuple[Place, list[tuple[int, str]]]]:
+    """The rows that name ``person`` as text, per place, for the administrator to choose among: each
+    row's id and what it reads, with the row it belongs to ("Anna Andersson, Lunds kommun (1. Trygg hemväg)")."""
     found = []
     for place in installed_places():
         if place.on_removal not in (OnRemoval.REPLACE, OnRemoval.DELETE) or not place.matched:
             continue
         if set(place.matched.values()) == {"username"}:
             continue  # sign-in records of the user name: always the account's, removed with it
-        rows = list(named_rows(place, person).order_by("pk")[:SEARCH_LIMIT])
-        if rows:
-            found.append((place, rows))
+        parent = _parent(place.model_class)
+        rows = named_rows(place, person).order_by("pk")
+        if parent is not None:
+            rows = rows.select_related(parent.name)
+        choices = [
+            (row.pk, f"{row} ({getattr(row, parent.name)})" if parent is not None else str(row))
+            for row in rows[:SEARCH_LIMIT]
+        ]
+        if choices:
+            found.append((place, choices))
     return found

@@ -42,19 +42,40 @@ REMOVAL_TEXTS = {
     OnRemoval.REVOKE: _("Revoked; kept as a record."),
 }
 
-# Legal bases, in the words the register page shows.
-PUBLIC_TASK = _(
-    "Task in the public interest (GDPR art. 6.1 e): the crime-prevention work of the municipalities and "
-    "county administrative boards under Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete."
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """A legal basis: a short name for the register's table and the text that explains it."""
+
+    label: Promise
+    text: Promise
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+PUBLIC_TASK = LegalBasis(
+    _("Public task"),
+    _(
+        "Task in the public interest (GDPR art. 6.1 e): the crime-prevention work of the municipalities and "
+        "county administrative boards under Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete."
+    ),
 )
-SECURITY = _(
-    "Legitimate interest and security of processing (GDPR art. 6.1 e and 32): protecting the portal "
-    "against misuse and being able to trace who did what."
+SECURITY = LegalBasis(
+    _("Security"),
+    _(
+        "Legitimate interest and security of processing (GDPR art. 6.1 e and 32): protecting the portal "
+        "against misuse and being able to trace who did what."
+    ),
 )
-ARCHIVES = _(
-    "Task in the public interest and the rules on public records (GDPR art. 6.1 e, "
-    "arkivlagen 1990:782): what was reported and decided is kept as it was."
+ARCHIVES = LegalBasis(
+    _("Public records"),
+    _(
+        "Task in the public interest and the rules on public records (GDPR art. 6.1 e, "
+        "arkivlagen 1990:782): what was reported and decided is kept as it was."
+    ),
 )
+LEGAL_BASES = (PUBLIC_TASK, SECURITY, ARCHIVES)
 
 
 @dataclass(frozen=True)
@@ -76,7 +97,7 @@ class Place:
     model: str
     fields: tuple[str, ...]
     purpose: Promise
-    legal_basis: Promise
+    legal_basis: LegalBasis
     on_removal: OnRemoval
     links: tuple[str, ...] = ()
     copies: dict[str, str] = field(default_factory=dict)

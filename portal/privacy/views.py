@@ -22,6 +22,7 @@ from portal.privacy.forms import PersonSearchForm, RemovalForm
 from portal.privacy.models import PersonRemoval
 from portal.privacy.pdf import render_export
 from portal.privacy.queries import Person
+from portal.privacy.register import LEGAL_BASES
 
 RECENT_REMOVALS = 20
 
@@ -48,6 +49,7 @@ def register(request):
             "found": found,
             "named": [(named, _links(named)["page"]) for named in found.named] if found else [],
             "removals": removals,
+            "legal_bases": LEGAL_BASES,
         },
     )
 

@@ -19,7 +19,8 @@ def test_an_administrator_finds_a_person_and_removes_them(page, a11y, world):
 
     sign_in(page, a11y, "admin", PASSWORD)
     a11y.check(page)
-    page.goto("/personuppgifter/")
+    page.get_by_role("link", name="Personuppgifter", exact=True).first.click()
+    page.wait_for_load_state("load")
     expect(page.get_by_role("heading", level=1)).to_have_text("Personuppgifter")
     a11y.check(page)
 

@@ -111,7 +111,7 @@ def test_the_expired_form_page_has_the_frame(world, language):
             ["Start", "{county}", "Action plans", "Support activities", "Agreements", "{municipality}"],
         ),
         ("actor_contact", ["Start", "{county}", "Action plans", "Support activities", "Agreements"]),
-        ("national_admin", ["Start", "Counties", "Administration"]),  # staff: the admin site too
+        ("national_admin", ["Start", "Counties", "Personal data", "Administration"]),  # staff: the admin site too
     ],
 )
 def test_the_navigation_lists_the_apps_items_for_the_grants_without_a_query(

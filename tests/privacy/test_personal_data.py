@@ -141,10 +141,11 @@ def test_removing_a_person_replaces_every_place_and_keeps_what_was_reported(clie
     confirmation = page(client.get(url))
     assert h1(confirmation) == "Ta bort personuppgifterna: Anna Andersson"
     choices = checkboxes(confirmation)
+    municipality, measure = anna.council_member.municipality, anna.measure
     assert {label for label, checked in choices.items() if checked} == {
-        "Anna Andersson, Sekreterare, " + anna.council_member.organisation,
-        "A. Andersson",
-        "anna andersson, Lunds kommun",
+        f"Anna Andersson, Sekreterare, {anna.council_member.organisation} ({municipality})",
+        f"A. Andersson ({municipality})",
+        f"anna andersson, Lunds kommun ({measure})",
     }
     response = client.post(
         url,
