@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from user_sessions.models import Session
 
 from actions.models import Actor
 from core.jobs import enqueue
@@ -171,3 +172,24 @@ def save_profile_settings(user: User, *, language: str, notice_choices: dict[str
     user.notice_choices = {**user.notice_choices, **notice_choices}
     user.save(update_fields=["language", "notice_choices"])
     return user
+
+
+# --- Sessions (django-user-sessions: each session row knows its user) ------------------------------
+
+
+def end_sessions(user: User, except_key: str | None = None) -> int:
+    """End every session of ``user`` but the one whose key is ``except_key`` (the caller's own, to
+    stay signed in there); those browsers are signed out at their next request. Returns how many ended.
+
+    Called from the profile page ("Logga ut övriga sessioner") and wherever an account must be
+    signed out everywhere (its deactivation: ``except_key=None``)."""
+    sessions = Session.objects.filter(user=user)
+    if except_key:
+        sessions = sessions.exclude(session_key=except_key)
+    count, _per_model = sessions.delete()
+    return count
+
+
+def end_session(session: Session) -> None:
+    """End one session (fetched among its user's own by the caller)."""
+    session.delete()

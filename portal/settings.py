@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.twofactor",
     "portal.sso",
+    "portal.profile",
     "portal.privacy",
     "municipalities",
     "actions",
@@ -245,6 +246,8 @@ ROUND_REMINDER_DAYS_BEFORE = env.int("ROUND_REMINDER_DAYS_BEFORE", default=5)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # The page where a user chooses which e-mails they get; every e-mail links to it (core.mail).
 NOTICE_SETTINGS_PATH = "/profil/"
+# A link confirming a new e-mail address of an account (profile page) expires after this many hours.
+EMAIL_CHANGE_LINK_HOURS = env.int("EMAIL_CHANGE_LINK_HOURS", default=48)
 
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -8,6 +8,8 @@ from celery import shared_task
 
 from portal import services
 from portal.models import User
+from portal.profile import services as profile_services
+from portal.profile.models import EmailChange
 
 
 @shared_task(
@@ -20,3 +22,15 @@ def send_password_reset_email(user_id: int, domain: str, use_https: bool, langua
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.send_password_reset_email(user, domain=domain, use_https=use_https, language=language)
+
+
+@shared_task(
+    name="portal.tasks.send_email_change_mails",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_email_change_mails(change_id: int) -> None:
+    change = EmailChange.objects.select_related("user").filter(pk=change_id).first()
+    if change is not None:
+        profile_services.send_email_change_mails(change)

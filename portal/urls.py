@@ -20,7 +20,7 @@ portal_patterns = [
     path("rapporter/<int:pk>/fil/", report_views.report_file, name="report_file"),
     path("rapporter/<int:pk>/forsok-igen/", report_views.report_retry, name="report_retry"),
     path("sok/", search_views.search, name="search"),
-    path("profil/", views.profile, name="profile"),
+    path("profil/", include("portal.profile.urls")),
 ]
 
 account_patterns = [

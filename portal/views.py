@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from portal import services
 from portal.dashboard import dashboard_for
-from portal.forms import ProfileSettingsForm, QueuedPasswordResetForm
+from portal.forms import QueuedPasswordResetForm
 
 # A plain cookie (not the session) that outlives the session: when it is present but the
 # user is signed out, the session has expired and the sign-in page says so.
@@ -29,11 +29,11 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=self.request.is_secure())
-        _remember_language(response, form.get_user().language)
+        remember_language(response, form.get_user().language)
         return response
 
 
-def _remember_language(response, language: str) -> None:
+def remember_language(response, language: str) -> None:
     """Show the portal in ``language`` from the next page on (the language switch's cookie)."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax", httponly=False
@@ -61,24 +61,6 @@ def home(request):
         "portal/home.html",
         {"scope_descriptions": services.describe_scope(request.user), "sections": dashboard_for(request.user)},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request):
-    """The signed-in person's own settings: their language and which e-mails they get, and how."""
-    user = request.user
-    form = ProfileSettingsForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        services.save_profile_settings(
-            user, language=form.cleaned_data["language"], notice_choices=form.notice_choices()
-        )
-        messages.success(request, _("Your settings are saved."))
-        response = redirect("portal:profile")
-        _remember_language(response, user.language)
-        return response
-    notice_fields = [form[f"notice_{kind.code}"] for kind in form.kinds]
-    return render(request, "portal/profile.html", {"form": form, "notice_fields": notice_fields})
 
 
 def locked_out(request, original_response=None, credentials=None):

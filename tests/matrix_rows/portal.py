@@ -6,6 +6,7 @@ built in ``tests/worlds.py``.
 """
 
 from tests.matrix import Row, expect
+from tests.profile_objects import email_link, person_api_key, person_session
 
 
 def county(world, side):
@@ -32,11 +33,46 @@ REPORT_READERS = expect(
     national_admin=200,
 )
 
+# What only the world's municipal officer owns (their session, key, link), and what is another person's.
+PERSONAL = expect(404, anonymous=302, municipal_officer=200)
+NOT_FOUND = expect(404, anonymous=302)
+
 ROWS = [
     Row("portal:home", own=expect(200, anonymous=302), no_role=200),
     Row("portal:search", own=expect(200, anonymous=302), no_role=200),
     # Everyone's own settings: whoever is signed in, grants or not.
     Row("portal:profile", own=expect(200, anonymous=302), no_role=200),
+    # The profile page's forms: a GET of their addresses shows the page; a POST changes the person's own.
+    *(
+        Row(f"portal:{name}", own=expect(200, anonymous=302), no_role=200)
+        for name in ("profile_name", "profile_email", "end_other_sessions", "profile_api_keys")
+    ),
+    Row(
+        "portal:profile_name",
+        method="post",
+        data=lambda world, side: {"first_name": "Åsa", "last_name": "Öberg"},
+        own=expect(302),
+        no_role=302,
+    ),
+    Row("portal:end_other_sessions", method="post", own=expect(302), no_role=302),
+    # A person's own session, API key and e-mail link are the officer's; another person's are no one's here.
+    Row("portal:end_session", kwargs=person_session, own=PERSONAL, foreign=NOT_FOUND),
+    Row(
+        "portal:end_session",
+        method="post",
+        kwargs=person_session,
+        own={**PERSONAL, "municipal_officer": 302},
+        foreign=NOT_FOUND,
+    ),
+    Row("portal:profile_api_key_revoke", kwargs=person_api_key, own=PERSONAL, foreign=NOT_FOUND),
+    Row(
+        "portal:profile_api_key_revoke",
+        method="post",
+        kwargs=person_api_key,
+        own={**PERSONAL, "municipal_officer": 302},
+        foreign=NOT_FOUND,
+    ),
+    Row("portal:email_confirm", kwargs=email_link, own=PERSONAL, foreign=NOT_FOUND),
     Row(
         "portal:county_reports",
         kwargs=county,

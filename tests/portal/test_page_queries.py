@@ -34,6 +34,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from user_sessions.backends.db import SessionStore
+from user_sessions.models import Session
 
 from actions import queries as action_queries
 from actions import services as action_services
@@ -64,6 +66,9 @@ from devtools.scale import MARK, generate
 from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, Municipality
 from municipalities.services import DATA_DIR, load_reference_data
 from portal.models import Grant, Report, ReportKind, ReportStatus, User
+from portal.profile.models import EmailChange
+from portal.profile.queries import link_token, session_ref
+from portal.profile.services import request_email_change
 from portal.services import issue_token
 from tests.factories import compliance_document, pdf_upload
 from tests.frame import frame_problems
@@ -267,7 +272,27 @@ PAGES: list[Page] = [
     # The threads: the measure's own and the update's.
     Page("actions:measure_discussion", OFFICER, lambda data: {"pk": data.request.measure_id}),
     Page("actions:update_detail", COORDINATOR, pk("request.update")),
-    Page("portal:profile", OFFICER, grows=False),
+    # The profile page: the coordinator's keys and other sessions grow with the data.
+    Page("portal:profile", COORDINATOR),
+    Page("portal:end_other_sessions", COORDINATOR, grows=False),
+    Page(
+        "portal:end_session",
+        COORDINATOR,
+        lambda data: {"ref": session_ref(_other_session(data).session_key)},
+        grows=False,
+    ),
+    Page(
+        "portal:profile_api_key_revoke",
+        COORDINATOR,
+        lambda data: {"pk": data.users[COORDINATOR].api_tokens.order_by("pk").first().pk},
+        grows=False,
+    ),
+    Page(
+        "portal:email_confirm",
+        COORDINATOR,
+        lambda data: {"token": link_token(EmailChange.objects.filter(user=data.users[COORDINATOR]).first())},
+        grows=False,
+    ),
     # Municipal follow-up rounds: a request per current pledge and agreement of the county, the
     # municipality's agreement answered (an answer per deliverable) and waiting for review.
     Page("agreements:round_create", COORDINATOR, county),
@@ -330,6 +355,14 @@ EXCLUDED = {
     "portal:report_retry": "POST only",
     "actions:measure_follow": "POST only",
     "api:token_revoke": "POST only",
+    # Single sign-on: the way to the identity provider only redirects; the way back needs a sign-in under
+    # way there (its pages, a fixed few queries, are in tests/sso with a real provider).
+    "sso:login": "redirects to the identity provider",
+    "sso:callback": "the identity provider's answer to a sign-in under way",
+    # The profile page's forms post to these; a GET of one shows the profile page (measured as portal:profile).
+    "portal:profile_name": "the profile page at its name form's address",
+    "portal:profile_email": "the profile page at its e-mail form's address",
+    "portal:profile_api_keys": "the profile page at its API key form's address",
     # File downloads: the file fetched through its owner, a fixed few queries and no page.
     "portal:report_file": "file download",
     "municipalities:compliance_document": "file download",
@@ -439,6 +472,14 @@ def build(size: Size, tmp: Path) -> Data:
                 error="Ett fel.",
             )
         issue_token(users[COORDINATOR], f"Nyckel {i}")
+        Session.objects.create(
+            session_key=f"annan-session-{i}",
+            session_data=SessionStore().encode({}),
+            expire_date=timezone.now() + DAY,
+            user=users[COORDINATOR],
+            ip=f"192.0.2.{i + 1}",
+            user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile Safari/604.1",
+        )
         for obj, field in (
             (plan, "description"),
             (measure, "description"),
@@ -452,6 +493,7 @@ def build(size: Size, tmp: Path) -> Data:
     round_, request = _round(plan, users[COORDINATOR], k)
     municipal_round = _municipal_round(own, pledge, users, k)
     _token, key = issue_token(users[COORDINATOR], "Mätning")
+    request_email_change(users[COORDINATOR], "karin.ny@example.se")
     return Data(
         county=own,
         municipality=place,
@@ -475,6 +517,11 @@ def build(size: Size, tmp: Path) -> Data:
             "token": default_token_generator.make_token(users[COORDINATOR]),
         },
     )
+
+
+def _other_session(data: Data) -> Session:
+    """One of the coordinator's sessions in another browser (made by ``build``)."""
+    return Session.objects.get(session_key="annan-session-0")
 
 
 def _round(plan: ActionPlan, coordinator: User, k: int):

@@ -33,7 +33,18 @@ def test_the_profile_page_lists_every_kind_with_its_choices_and_the_current_one(
     root = parsed.page(response)
     assert parsed.text(parsed.elements(root, "title")[0]) == "Min profil – Trygghetsportalen"
     assert parsed.text(parsed.elements(root, "h1")[0]) == "Min profil"
-    assert [parsed.text(h) for h in parsed.elements(parsed.main(root), "h2")] == ["Språk", "E-post från portalen"]
+    assert [parsed.text(h) for h in parsed.elements(parsed.main(root), "h2")] == [
+        "På den här sidan",
+        "Namn",
+        "E-postadress",
+        "Behörigheter",
+        "Lösenord och inloggning",
+        "Sessioner",
+        "API-nycklar",
+        "Språk och e-post",
+    ]
+    settings_section = parsed.by_id(root, "installningar")
+    assert [parsed.text(h) for h in parsed.elements(settings_section, "h3")] == ["Språk", "E-post från portalen"]
     assert choices(root, "Förfrågningar om lägesrapporter") == (["Direkt", "I en daglig sammanfattning"], ["Direkt"])
     assert choices(root, "Ändringar i insatser du följer") == (
         ["Direkt", "I en daglig sammanfattning", "Inte alls"],

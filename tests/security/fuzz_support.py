@@ -31,7 +31,7 @@ FORMULA_PAYLOADS = [
 PAYLOADS = HTML_PAYLOADS + FORMULA_PAYLOADS
 
 # Apps whose rows users change through forms; a refused submission must leave all of them alone.
-SNAPSHOT_APPS = ("actions", "agreements", "municipalities", "portal")
+SNAPSHOT_APPS = ("actions", "agreements", "municipalities", "portal", "profile")
 
 
 def _portal_models():

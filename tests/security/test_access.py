@@ -258,6 +258,7 @@ ID_URLS = {
     "portal:report_file": Report,
     "portal:report_retry": Report,
     "api:token_revoke": ApiToken,
+    "portal:profile_api_key_revoke": ApiToken,
     # The personal-data pages of an account: national administrators only.
     "privacy:person": User,
     "privacy:person_json": User,

@@ -388,6 +388,20 @@ CASES = [
         lambda w: {"body": "Hur går det med rekryteringen?"},
     ),
     Case(
+        "profile_name",
+        ("portal.profile.forms.NameForm",),
+        "municipal_officer",
+        lambda w: reverse("portal:profile_name"),
+        lambda w: {"first_name": "Åsa", "last_name": "Öberg"},
+    ),
+    Case(
+        "profile_email",
+        ("portal.profile.forms.EmailChangeForm",),
+        "municipal_officer",
+        lambda w: reverse("portal:profile_email"),
+        lambda w: {"new_email": "annica.ny@lund.example.se"},
+    ),
+    Case(
         "profile",
         ("portal.forms.ProfileSettingsForm",),
         "municipal_officer",
