@@ -65,11 +65,13 @@ def _display(field, value) -> str:
     return str(localize(value))
 
 
-def _fields(model: type[Model]) -> list:
+def _fields(model: type[Model], history_model: type[Model]) -> list:
+    """The compared fields of ``model``: those its history records (not its ``excluded_fields``)."""
+    recorded = {f.name for f in history_model._meta.concrete_fields}
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in SKIPPED and not f.is_relation and not f.name.startswith("history_")
+        if f.name not in SKIPPED and not f.is_relation and not f.name.startswith("history_") and f.name in recorded
     ]
 
 
@@ -160,7 +162,7 @@ def change_log(*histories: QuerySet, limit: int = 20) -> list[Change]:
     ``3 * limit`` records, and every change is compared with the previous record of the same object
     among them."""
     models = [history.model.instance_type for history in histories]
-    fields = [_fields(model) for model in models]
+    fields = [_fields(model, history.model) for model, history in zip(models, histories, strict=True)]
     parts = [_rows(history, i, fields[i], limit * 3) for i, history in enumerate(histories)]
     if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
         rows = list(parts[0].union(*parts[1:], all=True))

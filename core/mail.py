@@ -41,6 +41,7 @@ class Addressee:
     language: str = ""
     is_active: bool = True
     pk: None = None
+    username: str = ""
 
     def get_full_name(self) -> str:
         return self.name

@@ -12,8 +12,10 @@ class PortalConfig(AppConfig):
         """What this app contributes to the site (``core.registry``)."""
         from core.notices import register_notice_kind  # noqa: PLC0415 - the models are loaded only now
         from portal import context_processors, dashboard  # noqa: PLC0415
+        from portal.people.services import NOTICE_KIND as GRANT_NOTICE_KIND  # noqa: PLC0415
         from portal.reports.services import NOTICE_KIND  # noqa: PLC0415
 
         registry.register_menu(*context_processors.MENU)
         registry.register_dashboard(*dashboard.ENTRIES)
         register_notice_kind(NOTICE_KIND)
+        register_notice_kind(GRANT_NOTICE_KIND)

@@ -11,7 +11,7 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The report jobs live in the reports package of the site, not in an app's tasks.py.
-app.autodiscover_tasks(["portal.reports"])
+app.autodiscover_tasks(["portal.reports", "portal.people"])
 
 
 @app.on_after_configure.connect

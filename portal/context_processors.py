@@ -55,6 +55,12 @@ def _county_reports(scope, county) -> list[MenuItem]:
     return []
 
 
+def _county_people(scope, county) -> list[MenuItem]:
+    if county.pk in scope.coordinator_counties:
+        return [MenuItem(_("People"), reverse("people:county_people", kwargs={"code": county.code}))]
+    return []
+
+
 def _administration(user, scope) -> list[MenuItem]:
     return [MenuItem(_("Administration"), reverse("admin:index"))] if user.is_staff else []
 
@@ -62,5 +68,6 @@ def _administration(user, scope) -> list[MenuItem]:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("portal.start", MenuPlace.FIRST, 0, _start),
     MenuEntry("portal.county_reports", MenuPlace.COUNTY, 30, _county_reports),
+    MenuEntry("portal.county_people", MenuPlace.COUNTY, 40, _county_people),
     MenuEntry("portal.administration", MenuPlace.LAST, 0, _administration),
 )

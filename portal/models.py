@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -5,12 +6,14 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.roles import Role
-from core.scoping import ScopedQuerySet
+from core.scoping import Scope, ScopedQuerySet, ScopePath
 
 
 class User(AbstractUser):
@@ -22,11 +25,23 @@ class User(AbstractUser):
 
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     notice_choices = models.JSONField(_("e-mail choices"), default=dict, blank=True)
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # One active account per address, whatever its case: an invitation or a sign-in through an
+            # identity provider finds the person by e-mail.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(is_active=True) & ~Q(email=""),
+                name="user_unique_active_email",
+                violation_error_message=_("Another active account already has this e-mail address."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -72,6 +87,16 @@ class Grant(models.Model):
     actor = models.ForeignKey("actions.Actor", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("actor"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
+    # In the change history: "Municipal officer (Eva Ek, Lund)".
+    history_label = (
+        "role",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "municipality__name",
+        "actor__name",
+        "county__name",
+    )
 
     class Meta:
         verbose_name = _("role grant")
@@ -116,6 +141,155 @@ class Grant(models.Model):
             return _("%(role)s, %(actor)s in %(county)s") % {"role": label, "actor": self.actor, "county": self.county}
         target = self.scope_object()
         return f"{label}, {target}" if target else str(label)
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+# How a county's coordinators bring people into the portal (``portal.people``). An invitation names a
+# person (name, e-mail), the role they are to hold and its scope within one county: a municipal officer
+# of one or more of its municipalities, a contact of one of its actors, a member of its steering group,
+# or (given by a national administrator) a coordinator. The e-mail carries a single-use link; only the
+# SHA-256 of its token is stored, so the database holds no usable link.
+
+# The roles an invitation can carry: every role within a county (not the national administrator).
+INVITABLE_ROLES = (Role.MUNICIPAL_OFFICER, Role.ACTOR_CONTACT, Role.STEERING_GROUP, Role.COUNTY_COORDINATOR)
+
+
+def token_hash(raw_token: str) -> str:
+    """What is stored of an invitation's token: its SHA-256, hex."""
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+class InvitationQuerySet(ScopedQuerySet):
+    """The invitations of a county are its coordinators' (and the national administrators')."""
+
+    scope_path = ScopePath(county="county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.visible_q(scope)
+
+    def pending(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked (expired ones included: they can be sent again)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    county = models.ForeignKey(
+        "municipalities.County", on_delete=models.PROTECT, related_name="invitations", verbose_name=_("county")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=[(role.value, role.label) for role in INVITABLE_ROLES])
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality", blank=True, related_name="invitations", verbose_name=_("municipalities")
+    )
+    actor = models.ForeignKey(
+        "actions.Actor", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    # The last sending whose e-mail went out (``send_count`` when every sending was e-mailed).
+    mailed_count = models.PositiveSmallIntegerField(_("times e-mailed"), default=0, editable=False)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.ACTOR_CONTACT) | Q(actor__isnull=False),
+                name="invitation_actor_contact_has_actor",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.ACTOR_CONTACT) | Q(actor__isnull=True),
+                name="invitation_actor_only_for_contacts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """``accepted``, ``revoked``, ``expired`` or ``pending``."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "pending"
+
+    def get_state_display(self) -> str:
+        return str(INVITATION_STATES[self.state])
+
+    def role_phrase(self) -> str:
+        """What the person is invited to be, as a phrase: "municipal officer for Lund, Hässleholm"."""
+        if self.role == Role.MUNICIPAL_OFFICER:
+            names = ", ".join(municipality.name for municipality in self.municipalities.all())
+            return _("municipal officer for %(names)s") % {"names": names}
+        if self.role == Role.ACTOR_CONTACT:
+            return _("contact person for %(actor)s") % {"actor": self.actor}
+        if self.role == Role.STEERING_GROUP:
+            return str(_("member of the county's steering group"))
+        return str(_("coordinator of the county's crime prevention work"))
+
+
+INVITATION_STATES = {
+    "pending": _("Waiting for an answer"),
+    "expired": _("Expired"),
+    "accepted": _("Accepted"),
+    "revoked": _("Revoked"),
+}
 
 
 # --- Reports -----------------------------------------------------------------------------------------

@@ -19,5 +19,16 @@ def may_request_report(user, scope_object) -> bool:
     return can_change(user, scope_object)
 
 
+@rules.predicate
+def manages_people_of(user, county) -> bool:
+    """A county's people are managed by its coordinators and the national administrators."""
+    if county is None:
+        return False
+    scope = scope_for(user)
+    return scope.national or county.pk in scope.coordinator_counties
+
+
 rules.add_perm(perms.REQUEST_REPORT, may_request_report)
+rules.add_perm(perms.ADD_INVITATION, manages_people_of)
+rules.add_perm(perms.CHANGE_GRANT, manages_people_of)
 rules.add_perm(perms.RETRY_REPORT, can_change)

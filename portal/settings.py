@@ -169,8 +169,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+# How long the link of an invitation into a county works (portal/people).
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
-SESSION_ENGINE = "user_sessions.backends.db"
+SESSION_ENGINE = "portal.sessions"
 # The admin looks for Django's own session middleware by name; django-user-sessions' is a subclass of it.
 SILENCED_SYSTEM_CHECKS = ["admin.E410"]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
