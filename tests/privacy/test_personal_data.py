@@ -7,6 +7,8 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from user_sessions.models import Session
 
@@ -225,3 +227,16 @@ def test_a_person_without_an_account_is_removed_from_the_rows_chosen(client_as, 
     assert WorkingGroupMember.objects.get(pk=anna.working_group_member.pk).name == "anna andersson"
     assert User.objects.get(pk=anna.user.pk).get_full_name() == "Anna Andersson"  # not touched
     assert PersonRemoval.objects.get().person is None
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(max_size=300))
+def test_the_search_takes_any_text(client_as, anna, text):
+    root = page(client_as(Role.NATIONAL_ADMIN).get(reverse("privacy:register"), {"q": text}))
+    assert h1(root) == "Personuppgifter"

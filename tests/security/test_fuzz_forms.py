@@ -408,6 +408,13 @@ CASES = [
         lambda w: reverse("portal:profile"),
         lambda w: {"language": "en", **{f"notice_{kind.code}": "daily" for kind in _notice_kinds()}},
     ),
+    # A national administrator removes a person's personal data, choosing among the rows naming them.
+    Case(
+        "personal_data_removal",
+        ("portal.privacy.forms.RemovalForm",),
+        "national_admin",
+        lambda w: _person_to_remove(w),
+    ),
 ]
 CASES_BY_ID = {case.id: case for case in CASES}
 # Filter sets are read from the query string of list pages and exports; they save nothing.
@@ -426,6 +433,9 @@ GET_FORMS = {
     "agreements.filters.MunicipalRequestFilterSet": lambda w: reverse(
         "agreements:round_detail", kwargs={"pk": _municipal_round(w).pk}
     ),
+    # The national administrators' search for a person (a 404 for the coordinator who fuzzes here;
+    # tests/privacy fuzzes it as an administrator).
+    "portal.privacy.forms.PersonSearchForm": lambda w: reverse("privacy:register"),
 }
 # The API's filter sets read its query parameters; a bad one is a 400 that names it.
 API_FILTERS = {
@@ -729,6 +739,22 @@ def test_search_takes_any_text(client, hostile_world, query):
     client.force_login(hostile_world.user("county_coordinator"))
     response = client.get(reverse("portal:search"), {"q": query})
     assert response.status_code == 200
+
+
+# --- The person the personal-data case removes -----------------------------------------------------------
+
+
+def _person_to_remove(world):
+    """The removal page of Lund's officer, who is also named as a member of Lund's council (a row to choose)."""
+    from municipalities.models import CouncilMember
+
+    officer = world.user("municipal_officer")
+    CouncilMember.objects.get_or_create(
+        municipality=world.own_municipality,
+        name=officer.get_full_name(),
+        defaults={"organisation": "Lunds kommun", "kind": "administration"},
+    )
+    return reverse("privacy:person_remove", kwargs={"pk": officer.pk})
 
 
 # --- The municipal follow-up round the agreements cases above post to ---------------------------------------
