@@ -12,7 +12,9 @@ For each scale the script
    ``devtools`` app (the commands below) and its Server-Timing middleware (devtools/bench.py):
    each response carries its time in Django and its SQL query count;
 3. signs in through the real login form as the generated users of every role in Skåne
-   (``manage.py benchmark_targets`` gives them a random password) and requests every page kind
+   (``manage.py benchmark_targets`` gives them a random password, and the coordinator and the
+   administrator, whose roles need the second factor in production, authenticator apps whose codes
+   the script computes from their keys as an app does) and requests every page kind
    ``--warmup`` times, then ``--requests`` times (fewer when a page is slow), one at a time;
 4. measures throughput at a fixed concurrency with locust (headless, ``--users`` users,
    ``--seconds`` each) against the county coordinator's dashboard and, on the same server,
@@ -231,7 +233,12 @@ def keep_cookies(session: requests.Session) -> None:
         cookie.secure = False
 
 
-def signed_in(base_url: str, username: str, password: str) -> requests.Session:
+# The authenticator apps each user has used (a code works once): the next sign-in takes the next app.
+APPS_USED: dict[str, int] = {}
+
+
+def signed_in(base_url: str, username: str, password: str, app_keys: dict[str, list[str]]) -> requests.Session:
+    """A session signed in through the login form and, for a role that needs it, the second step."""
     session = client(base_url)
     page = session.get(base_url + "/accounts/login/")
     keep_cookies(session)
@@ -247,7 +254,33 @@ def signed_in(base_url: str, username: str, password: str) -> requests.Session:
     if response.status_code != 302:
         sys.exit(f"Signing in as {username} failed: {response.status_code}")
     keep_cookies(session)
+    if username in app_keys:
+        second_step(session, base_url, username, app_keys[username])
     return session
+
+
+def second_step(session: requests.Session, base_url: str, username: str, keys: list[str]) -> None:
+    """Type the code the user's next authenticator app shows (django-otp's TOTP, as the app computes it)."""
+    from django_otp.oath import totp  # noqa: PLC0415 - only here: the rest of the script needs no Django
+
+    used = APPS_USED.get(username, 0)
+    if used >= len(keys):
+        sys.exit(f"{username} has no unused authenticator app left")
+    APPS_USED[username] = used + 1
+    step = base_url + "/accounts/tvastegsverifiering/"
+    page = session.get(step)
+    token = CSRF.search(page.text)
+    if not token:
+        sys.exit("No CSRF token on the second step's page")
+    response = session.post(
+        step,
+        data={"csrfmiddlewaretoken": token[1], "code": f"{totp(bytes.fromhex(keys[used])):06d}"},
+        headers={"Referer": session.headers["Origin"] + "/accounts/tvastegsverifiering/"},
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        sys.exit(f"The second step as {username} failed: {response.status_code}")
+    keep_cookies(session)
 
 
 # --- Pages ----------------------------------------------------------------------------------------
@@ -309,7 +342,8 @@ def measure_page(session: requests.Session, base_url: str, page: dict, *, warmup
 
 
 def measure_pages(base_url: str, targets: dict, password: str, *, warmup: int, count: int) -> list[PageResult]:
-    sessions = {role: signed_in(base_url, username, password) for role, username in targets["users"].items()}
+    keys = targets["app_keys"]
+    sessions = {role: signed_in(base_url, name, password, keys) for role, name in targets["users"].items()}
     sessions["anonymous"] = client(base_url)
     sessions["token"] = client(base_url)
     sessions["token"].headers["Authorization"] = f"Token {targets['token']}"
@@ -526,7 +560,7 @@ def bench_scale(scale: float, args: argparse.Namespace, base_env: dict, password
         ]
         if not args.pages:
             log(f"scale {label}: throughput, {args.users} users × {args.seconds} s (load {load()})")
-            coordinator = signed_in(server.url, targets["users"]["county_coordinator"], password)
+            coordinator = signed_in(server.url, targets["users"]["county_coordinator"], password, targets["app_keys"])
             cookie = "; ".join(f"{c.name}={c.value}" for c in coordinator.cookies)
             run = {"users": args.users, "seconds": args.seconds}
             dashboard = throughput(server.url, "/", cookie, folder, **run)

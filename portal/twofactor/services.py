@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -93,30 +94,40 @@ def _quietly(device, action):
         del device.skip_history_when_saving
 
 
+def _could_accept(device, code: str) -> bool:
+    """Whether ``device`` would accept ``code``, without recording anything (no failure on the others)."""
+    if isinstance(device, TOTPDevice):
+        check = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return check.verify(int(code), device.tolerance, device.last_t + 1)
+    return device.token_set.filter(token=code).exists()
+
+
 def pass_step(request, code: str) -> StepResult:
     """Check a code from the authenticator app or a recovery code (each works once) for ``request.user``.
 
     A wrong code counts as a failed sign-in for django-axes (the same lock as wrong passwords) and
     makes django-otp's device wait before the next try (1, 2, 4 … seconds, kept across sign-ins).
+    Of several devices (apps on two phones), the one whose code it is is found before any is charged.
     """
     user = request.user
     if is_locked_out(request, user):
         return StepResult.LOCKED
     code = normalise_code(code)
-    devices = []
-    if code.isdigit():
-        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
-    else:
-        devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
-    if any(not device.verify_is_allowed()[0] for device in devices):
+    model = TOTPDevice if code.isdigit() else StaticDevice
+    devices = [device for device in model.objects.filter(user=user, confirmed=True) if device.verify_is_allowed()[0]]
+    if not devices and model.objects.filter(user=user, confirmed=True).exists():
         return StepResult.WAIT
     for device in devices:
+        if not _could_accept(device, code):
+            continue
         with transaction.atomic():
-            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            locked = model.objects.select_for_update().get(pk=device.pk)
             if _quietly(locked, lambda locked=locked: locked.verify_token(code)):
-                mark_verified(request, "totp" if isinstance(locked, TOTPDevice) else "recovery", device=locked)
+                mark_verified(request, "totp" if model is TOTPDevice else "recovery", device=locked)
                 AxesProxyHandler.reset_attempts(username=user.get_username())
                 return StepResult.PASSED
+    for device in devices:
+        _quietly(device, device.throttle_increment)
     user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
     return StepResult.LOCKED if is_locked_out(request, user) else StepResult.WRONG
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -188,7 +188,7 @@ def disable(request):
 def reset(request, pk: int):
     """A national administrator resets a person's second factor (after confirmation); the person is told."""
     if not is_national_admin(request.user):
-        raise PermissionDenied
+        raise Http404  # as the personal-data pages: to anyone else, nobody's page exists
     person = get_object_or_404(get_user_model(), pk=pk)
     has_factor = queries.has_second_factor(person)
     if request.method == "POST":

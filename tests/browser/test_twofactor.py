@@ -22,9 +22,7 @@ def app_code(secret: str, steps_ahead: int = 0) -> str:
     return f"{totp(b32decode(secret.replace(' ', '')), drift=steps_ahead):06d}"
 
 
-def test_a_coordinator_enrols_and_then_needs_the_code_for_the_dashboard_and_the_admin_site(
-    page, a11y, world, settings
-):
+def test_a_coordinator_enrols_and_then_needs_the_code_for_the_dashboard_and_the_admin_site(page, a11y, world, settings):
     settings.TWO_FACTOR_REQUIRED_ROLES = [Role.COUNTY_COORDINATOR]
     # A wrong code makes the app wait a second before the next; the test types its codes at once.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0

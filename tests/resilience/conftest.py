@@ -36,6 +36,8 @@ def demo_template(postgres):
     env = {**os.environ, **production_env(), "DATABASE_URL": postgres.url(TEMPLATE_DB), "REDIS_URL": ""}
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo")
+    # Coordinators and administrators pass the second step in production: their authenticator apps.
+    manage(env, "shell", "-c", "from tests.resilience.web import add_authenticator_apps; add_authenticator_apps()")
     return TEMPLATE_DB
 
 

@@ -5,17 +5,34 @@ plain HTTP on loopback, as the TLS-terminating proxy in front of it does: every 
 ``X-Forwarded-Proto: https`` (``SECURE_PROXY_SSL_HEADER``) and carries the site's https origin
 for the CSRF check. The one setting changed for that hop is that the session and CSRF cookies are
 not marked Secure (``SESSION_COOKIE_SECURE=false``, ``CSRF_COOKIE_SECURE=false``): an HTTP client
-would not send them back over plain HTTP. Nothing here imports Django or locust.
+would not send them back over plain HTTP. Nothing here imports Django's settings or locust.
+
+Under production settings county coordinators and national administrators pass the second step
+after the password (``TWO_FACTOR_REQUIRED_ROLES``). The demo database of these tests gives each of
+those demo users ``APPS_PER_USER`` authenticator apps with keys derived from the user name
+(``add_authenticator_apps``), and ``login`` types the code the next app shows, computed as an
+authenticator app computes it (django-otp's ``totp``): a code works once, so simultaneous sign-ins
+of one account each use an app of their own.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from django_otp.oath import totp
+
 DEMO_PASSWORD = "trygg-demo-2026"
 LOGIN_PATH = "/accounts/login/"
+STEP_PATH = "/accounts/tvastegsverifiering/"
+# The demo users whose roles need the second factor in production, and their apps in the test database.
+SECOND_FACTOR_USERS = ("lan.samordnare", "admin")
+APPS_PER_USER = 64
+_NEXT_APP: dict[str, itertools.count] = defaultdict(itertools.count)
 # What the proxy adds to every request it forwards.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -95,12 +112,39 @@ def form_with(html: str, field_name: str) -> Form:
     raise LookupError(f"No form with a field {field_name!r} on the page")
 
 
+def app_key(username: str, index: int) -> str:
+    """The secret (hex, 20 bytes) of the ``index``-th authenticator app of ``username`` in the test database."""
+    return hashlib.sha1(f"trygghetsportalen-load:{username}:{index}".encode()).hexdigest()  # noqa: S324 - a key, not a hash
+
+
+def add_authenticator_apps() -> None:
+    """Run inside the portal (``manage.py shell``): the apps of ``SECOND_FACTOR_USERS``."""
+    # Imported here: the locustfile imports this module without Django.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.models import User
+
+    for user in User.objects.filter(username__in=SECOND_FACTOR_USERS):
+        TOTPDevice.objects.bulk_create(
+            TOTPDevice(user=user, name=f"load test {i}", key=app_key(user.username, i), confirmed=True)
+            for i in range(APPS_PER_USER)
+        )
+
+
 def login(session, base_url: str, username: str, password: str = DEMO_PASSWORD, **request_options):
-    """Sign in through the login form; returns the response to the POST (302 on success)."""
+    """Sign in through the login form, and the second step where the role needs it; returns the response
+    to the last POST (302 on success)."""
     page = session.get(base_url + LOGIN_PATH, **request_options)
     form = form_with(page.text, "username")
     form.fields.update(username=username, password=password)
-    return session.post(base_url + LOGIN_PATH, data=form.fields, allow_redirects=False, **request_options)
+    response = session.post(base_url + LOGIN_PATH, data=form.fields, allow_redirects=False, **request_options)
+    if response.status_code != 302 or username not in SECOND_FACTOR_USERS:
+        return response
+    step = session.get(base_url + STEP_PATH, **request_options)
+    form = form_with(step.text, "code")
+    key = app_key(username, next(_NEXT_APP[username]) % APPS_PER_USER)
+    form.fields["code"] = f"{totp(bytes.fromhex(key)):06d}"
+    return session.post(base_url + STEP_PATH, data=form.fields, allow_redirects=False, **request_options)
 
 
 REPORT_ID = re.compile(r"/rapporter/(\d+)/$")

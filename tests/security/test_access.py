@@ -47,6 +47,7 @@ from tests.matrix_rows.agreements import ROWS as AGREEMENTS_ROWS
 from tests.matrix_rows.municipalities import ROWS as MUNICIPALITIES_ROWS
 from tests.matrix_rows.portal import ROWS as PORTAL_ROWS
 from tests.matrix_rows.privacy import ROWS as PRIVACY_ROWS
+from tests.matrix_rows.twofactor import ROWS as TWOFACTOR_ROWS
 from tests.worlds import with_everything
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ ROWS = [
     ),
 ]
 
-ALL_ROWS = [*PORTAL_ROWS, *PRIVACY_ROWS, *MUNICIPALITIES_ROWS, *ACTIONS_ROWS, *AGREEMENTS_ROWS, *ROWS]
+ALL_ROWS = [*PORTAL_ROWS, *PRIVACY_ROWS, *MUNICIPALITIES_ROWS, *ACTIONS_ROWS, *AGREEMENTS_ROWS, *TWOFACTOR_ROWS, *ROWS]
 
 
 @pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))
@@ -158,7 +159,7 @@ def test_every_url_of_every_app_has_a_matrix_row():
     names = set(_url_names(get_resolver().url_patterns))
     missing = {name for name in names if not name.startswith("admin:")} - {row.name for row in ALL_ROWS}
     assert missing == set()
-    for namespace in ("portal", "municipalities", "actions", "agreements", "api"):
+    for namespace in ("portal", "municipalities", "actions", "agreements", "api", "twofactor"):
         assert uncovered(namespace, ALL_ROWS) == set()
 
 
@@ -264,6 +265,8 @@ ID_URLS = {
     "privacy:person_json": User,
     "privacy:person_pdf": User,
     "privacy:person_remove": User,
+    # Resetting a person's second factor: national administrators only.
+    "twofactor:reset": User,
 }
 GUESSERS = ["county_coordinator", "municipal_officer", "actor_contact", "steering_group", NO_ROLE]
 

@@ -4,8 +4,11 @@
 
 Gives the county's generated users of every role (and a generated national administrator,
 ``gen-admin``, which the generator does not make) the password in ``BENCH_PASSWORD``,
-issues an API token for the county coordinator, and prints the users, the token and every
-page kind the benchmark measures, with the role that requests it. Only for a database of
+issues an API token for the county coordinator, gives each user whose role needs the second
+factor (``TWO_FACTOR_REQUIRED_ROLES``: coordinators and administrators under production settings)
+fresh authenticator apps, and prints the users, the apps' keys (so the benchmark types their codes
+as an app would), the token and every page kind the benchmark measures, with the role that
+requests it. Only for a database of
 generated data (``manage.py generate_scale_data``): it refuses any other.
 """
 
@@ -13,9 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions.models import ActionPlan
 from agreements.models import CitizenPledge, CooperationAgreement, PledgeStatus
@@ -27,6 +33,9 @@ from portal.services import ScopeRequest, create_user_with_role, issue_token
 
 COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN = (r.value for r in Role)
 ANONYMOUS, TOKEN = "anonymous", "token"
+# One app per sign-in the benchmark makes as one user (a code works once; the pages and the throughput
+# runs sign in the coordinator separately, within the same 30 s period perhaps).
+APPS_PER_USER = 4
 SEARCH = "trygghet"
 API_LISTS = ("county", "municipality", "plan", "pledge", "agreement")
 
@@ -126,12 +135,22 @@ class Command(BaseCommand):
             for role, (username, scope) in scopes.items()
         }
         _token, key = issue_token(users[COORDINATOR], "benchmark")
+        app_keys = {}
+        for role, user in users.items():
+            if role in settings.TWO_FACTOR_REQUIRED_ROLES:
+                TOTPDevice.objects.filter(user=user).delete()
+                keys = [secrets.token_hex(20) for _i in range(APPS_PER_USER)]
+                TOTPDevice.objects.bulk_create(
+                    TOTPDevice(user=user, name=f"benchmark {i}", key=k, confirmed=True) for i, k in enumerate(keys)
+                )
+                app_keys[user.username] = keys
         self.stdout.write(
             json.dumps(
                 {
                     "county": code,
                     "users": {role: user.username for role, user in users.items()},
                     "token": key,
+                    "app_keys": app_keys,
                     "pages": pages(county, users[OFFICER], actor_grant.actor_id),
                 }
             )
