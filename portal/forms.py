@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
@@ -8,6 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 from core.notices import Delivery, delivery_for, notice_kinds
 from portal import services
+from portal.sso.queries import password_sign_in_allowed
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; a role whose password sign-in is turned off (``portal.sso``) is refused."""
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not password_sign_in_allowed(user):
+            raise forms.ValidationError(
+                _(
+                    "Your account signs in through your organisation's identity provider, not with a password: "
+                    "use the button for your organisation below."
+                ),
+                code="password_sign_in_off",
+            )
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

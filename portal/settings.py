@@ -8,6 +8,7 @@ With ``DJANGO_ENV=production`` the portal refuses to start without a real
 ``manage.py check --deploy`` asks for.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "portal.sso.context_processors.identity_providers",
             ],
         },
     },
@@ -197,6 +199,29 @@ TWO_FACTOR_REQUIRED_ROLES = env.list(
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Trygghetsportalen")
 
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# --- Single sign-on through organisations' OpenID Connect identity providers (portal/sso) --------
+# OIDC_PROVIDERS names the providers (a comma list of slugs, e.g. "lansstyrelsen,malmo"); each has
+# OIDC_<SLUG>_ISSUER (its discovery document is <issuer>/.well-known/openid-configuration),
+# _CLIENT_ID, _CLIENT_SECRET, _ALLOWED_DOMAINS (the e-mail domains it may vouch for), _LABEL (the
+# button's text) and optionally _MFA_ACR (acr values that mean multi-factor). None by default.
+OIDC_PROVIDERS = {}
+for _slug in env.list("OIDC_PROVIDERS", default=[]):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", _slug):
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS: {_slug!r} is not a slug (lower-case letters, digits, hyphens).")
+    _prefix = f"OIDC_{_slug.upper().replace('-', '_')}_"
+    OIDC_PROVIDERS[_slug] = {
+        "issuer": env(f"{_prefix}ISSUER"),
+        "client_id": env(f"{_prefix}CLIENT_ID"),
+        "client_secret": env(f"{_prefix}CLIENT_SECRET"),
+        "allowed_domains": [d.lower() for d in env.list(f"{_prefix}ALLOWED_DOMAINS")],
+        "label": env(f"{_prefix}LABEL", default=""),
+        "mfa_acr": env.list(f"{_prefix}MFA_ACR", default=[]),
+    }
+    if PRODUCTION and not OIDC_PROVIDERS[_slug]["issuer"].startswith("https://"):
+        raise ImproperlyConfigured(f"{_prefix}ISSUER must be an https:// address under DJANGO_ENV=production.")
+    if not OIDC_PROVIDERS[_slug]["allowed_domains"]:
+        raise ImproperlyConfigured(f"{_prefix}ALLOWED_DOMAINS must name at least one e-mail domain.")
 
 # --- Language, time and formats -------------------------------------------------------
 LANGUAGE_CODE = "sv"

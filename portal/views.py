@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from portal import services
 from portal.dashboard import dashboard_for
-from portal.forms import QueuedPasswordResetForm
+from portal.forms import QueuedPasswordResetForm, SignInForm
 
 # A plain cookie (not the session) that outlives the session: when it is present but the
 # user is signed out, the session has expired and the sign-in page says so.
@@ -16,6 +16,7 @@ SIGNED_IN_COOKIE = "tp_signed_in"
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get(self, request, *args, **kwargs):

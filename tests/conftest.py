@@ -20,7 +20,7 @@ from tests.worlds import World, base_world
 # the test body are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.worker", "tests.smtp", "tests.browser.fixtures"]
+pytest_plugins = ["tests.worker", "tests.smtp", "tests.browser.fixtures", "tests.oidc"]
 
 ROLES = [r.value for r in Role]
 ANONYMOUS = "anonymous"

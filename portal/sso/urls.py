@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sso"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/logga-in/", views.login, name="login"),
+    path("<slug:slug>/svar/", views.callback, name="callback"),
+]

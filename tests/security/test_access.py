@@ -47,6 +47,7 @@ from tests.matrix_rows.agreements import ROWS as AGREEMENTS_ROWS
 from tests.matrix_rows.municipalities import ROWS as MUNICIPALITIES_ROWS
 from tests.matrix_rows.portal import ROWS as PORTAL_ROWS
 from tests.matrix_rows.privacy import ROWS as PRIVACY_ROWS
+from tests.matrix_rows.sso import ROWS as SSO_ROWS
 from tests.matrix_rows.twofactor import ROWS as TWOFACTOR_ROWS
 from tests.worlds import with_everything
 
@@ -136,7 +137,16 @@ ROWS = [
     ),
 ]
 
-ALL_ROWS = [*PORTAL_ROWS, *PRIVACY_ROWS, *MUNICIPALITIES_ROWS, *ACTIONS_ROWS, *AGREEMENTS_ROWS, *TWOFACTOR_ROWS, *ROWS]
+ALL_ROWS = [
+    *PORTAL_ROWS,
+    *PRIVACY_ROWS,
+    *MUNICIPALITIES_ROWS,
+    *ACTIONS_ROWS,
+    *AGREEMENTS_ROWS,
+    *TWOFACTOR_ROWS,
+    *SSO_ROWS,
+    *ROWS,
+]
 
 
 @pytest.mark.parametrize(("row", "side"), matrix_cases(ROWS))
@@ -159,7 +169,7 @@ def test_every_url_of_every_app_has_a_matrix_row():
     names = set(_url_names(get_resolver().url_patterns))
     missing = {name for name in names if not name.startswith("admin:")} - {row.name for row in ALL_ROWS}
     assert missing == set()
-    for namespace in ("portal", "municipalities", "actions", "agreements", "api", "twofactor"):
+    for namespace in ("portal", "municipalities", "actions", "agreements", "api", "twofactor", "sso"):
         assert uncovered(namespace, ALL_ROWS) == set()
 
 

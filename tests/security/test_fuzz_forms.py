@@ -332,6 +332,15 @@ CASES = [
         lambda w: {"name": "Min nyckel"},
         lambda response: response.status_code == 200 and bool(response.context.get("new_key")),
     ),
+    # The sign-in form (with the check of the role's sign-in policy): a wrong user name or password is
+    # refused next to the form; each example is rolled back, so django-axes never locks the account.
+    Case(
+        "sign_in",
+        ("portal.forms.SignInForm",),
+        None,
+        lambda w: reverse("login"),
+        lambda w: {"username": "kommun", "password": "test-lösenord-2026"},
+    ),
     Case(
         "password_reset",
         ("portal.forms.QueuedPasswordResetForm",),
