@@ -345,6 +345,11 @@ PAGES: list[Page] = [
     Page("privacy:person_remove", ADMIN, lambda data: {"pk": data.users[OFFICER].pk}, grows=False),
     Page("privacy:named_person", ADMIN, query="namn=Kollega+0", grows=False),
     Page("privacy:named_remove", ADMIN, query="namn=Kollega+0", grows=False),
+    # Two-step verification: one's own overview, the set-up with its QR code, the codes page, a reset.
+    Page("twofactor:manage", COORDINATOR, grows=False),
+    Page("twofactor:enrol", COORDINATOR, grows=False),
+    Page("twofactor:recovery_codes", COORDINATOR, grows=False),
+    Page("twofactor:reset", ADMIN, lambda data: {"pk": data.users[COORDINATOR].pk}, grows=False),
 ]
 
 # URL names that are not pages to measure, and why.
@@ -355,6 +360,11 @@ EXCLUDED = {
     "portal:report_retry": "POST only",
     "actions:measure_follow": "POST only",
     "api:token_revoke": "POST only",
+    # Two-step verification: pages that only redirect here, where nobody owes the step or has an app.
+    "twofactor:verify": "the step, shown only while it is owed (nobody owes it here); else redirects on",
+    "twofactor:recovery_codes_file": "file download of the codes just made; else redirects",
+    "twofactor:regenerate": "a confirmation for a person with an app; else redirects",
+    "twofactor:disable": "a confirmation for a person with an app; else redirects",
     # Single sign-on: the way to the identity provider only redirects; the way back needs a sign-in under
     # way there (its pages, a fixed few queries, are in tests/sso with a real provider).
     "sso:login": "redirects to the identity provider",
