@@ -1,10 +1,13 @@
 """The profile page's parts: name, e-mail address (confirmed from the new address), grants, sessions
 and API keys, as each role, and against other people's sessions and keys."""
 
+import threading
+import time
 from urllib.parse import quote
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from user_sessions.models import Session
@@ -211,6 +214,56 @@ def test_an_address_taken_meanwhile_is_not_used(world, client_as):
     assert change.cancelled_at is not None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_address_taken_while_confirming_is_caught_by_the_databases_constraint(world):
+    """Another account takes the address after the check and before the save: its transaction holds
+    the address when the confirmation saves, which waits on the unique index until that transaction
+    commits, then fails; the confirmation reports the address taken and changes nothing."""
+    officer = world.user(Role.MUNICIPAL_OFFICER)
+    change = services.request_email_change(officer, "delad@example.se")
+    holding, release = threading.Event(), threading.Event()
+
+    def faster_account():
+        try:
+            with transaction.atomic():
+                UserFactory(username="snabbare", email="Delad@example.se")
+                holding.set()
+                release.wait(60)
+        finally:
+            connection.close()
+
+    def release_when_the_save_waits():
+        try:
+            with connection.cursor() as cursor:
+                while not release.is_set():
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                    if cursor.fetchone()[0]:
+                        release.set()
+                    else:
+                        time.sleep(0.05)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=faster_account)
+    other.start()
+    assert holding.wait(30)
+    watcher = threading.Thread(target=release_when_the_save_waits)
+    watcher.start()
+    try:
+        assert services.confirm_email_change(change) is services.Outcome.TAKEN
+    finally:
+        release.set()
+        other.join()
+        watcher.join()
+    officer.refresh_from_db()
+    assert officer.email == "kommun@example.se"
+    change.refresh_from_db()
+    assert (change.confirmed_at, change.cancelled_at is not None) == (None, True)
+
+
 # --- Grants --------------------------------------------------------------------------------------
 
 
@@ -365,3 +418,14 @@ def test_the_profile_pages_are_valid_html(world, client_as):
     documents += [("http://testserver/ny-nyckel", with_key.content.decode())]
     documents += [("http://testserver/fel-adress", with_errors.content.decode())]
     assert html_errors(documents) == {}
+
+
+# --- Password and second factor ------------------------------------------------------------------
+
+
+def test_the_sign_in_section_links_the_password_and_the_second_factor(world, client_as):
+    root = parsed.page(client_as(Role.COUNTY_COORDINATOR).get(URL))
+    assert parsed.links(parsed.by_id(root, "inloggning")) == {
+        reverse("password_change"): "Byt lösenord",
+        reverse("twofactor:manage"): "Tvåstegsverifiering",
+    }
