@@ -360,6 +360,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # --- Personal data --------------------------------------------------------------------
 # Days a deactivated account keeps its personal data before the nightly job removes it.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+# Days a person's PDF export is kept for the administrator who asked for it; the nightly job deletes it.
+PERSONAL_EXPORT_KEEP_DAYS = env.int("PERSONAL_EXPORT_KEEP_DAYS", default=7)
 
 # --- Reports --------------------------------------------------------------------------
 REPORT_STUCK_AFTER_SECONDS = env.int("REPORT_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT * 3)

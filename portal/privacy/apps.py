@@ -11,6 +11,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         """The personal-data page in the national administrators' menu (``core.registry``)."""
-        from portal.privacy import navigation  # noqa: PLC0415 - the URLs are loaded only now
+        from portal.privacy import navigation, signals  # noqa: PLC0415 - the URLs and models are loaded only now
 
         registry.register_menu(*navigation.MENU)
+        signals.connect()

@@ -428,6 +428,16 @@ PLACES: tuple[Place, ...] = (
         links=("addressees",),
     ),
     Place(
+        "privacy.PersonExport",
+        ("person", "name", "email", "requested_by", "created_at"),
+        _("A person's export as a PDF, kept a few days for the administrator who asked for it."),
+        SECURITY,
+        OnRemoval.DELETE,
+        links=("person", "requested_by"),
+        matched={"name": "name", "email": "email"},
+        secret=("file",),
+    ),
+    Place(
         "privacy.PersonRemoval",
         ("person", "removed_by", "removed_at"),
         _("Who removed whose personal data, and when."),

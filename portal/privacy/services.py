@@ -16,23 +16,32 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.jobs import enqueue
 from core.scoping import forget_scope
-from portal.models import User
-from portal.privacy.models import PersonRemoval, RemovalReason
+from portal.models import ReportStatus, User
+from portal.privacy import queries
+from portal.privacy.models import PersonExport, PersonRemoval, RemovalReason
+from portal.privacy.pdf import render_export
 from portal.privacy.queries import Person, named_rows
 from portal.privacy.register import OnRemoval, Place, installed_places
 
 logger = logging.getLogger(__name__)
+
+# The job this module starts, by its task name (portal/privacy/tasks.py).
+BUILD_EXPORT = "portal.tasks.build_personal_export"
 
 
 def placeholder() -> str:
@@ -233,4 +242,61 @@ def anonymise_expired_accounts(now: datetime.datetime | None = None) -> int:
             removed += 1
     if removed:
         logger.info("Removed the personal data of %s accounts deactivated before %s", removed, limit.date())
+    delete_old_exports(now)
     return removed
+
+
+# --- A person's export as a PDF, made in the background ----------------------------------------------------
+
+
+def request_export(person: Person, *, by: User) -> PersonExport:
+    """Create the export's row and start the job once the row is committed."""
+    with transaction.atomic():
+        export = PersonExport.objects.create(person=person.user, name=person.name, email=person.email, requested_by=by)
+        enqueue(BUILD_EXPORT, export.pk)
+    return export
+
+
+def build_export(export_id: int) -> None:
+    """Produce the export's PDF; a second run for the same row (a re-delivered message) does nothing more."""
+    claimed = (
+        PersonExport.objects.filter(pk=export_id)
+        .exclude(status=ReportStatus.DONE)
+        .update(status=ReportStatus.RUNNING, error="")
+    )
+    if not claimed:
+        return
+    export = PersonExport.objects.select_related("person").get(pk=export_id)
+    person = Person.of(export.person) if export.person is not None else Person(name=export.name, email=export.email)
+    try:
+        content = render_export(person, queries.export_for(person))
+        name = default_storage.save(f"personuppgifter/{uuid.uuid4().hex}.pdf", ContentFile(content))
+    except Exception:
+        logger.exception("Personal data export %s failed", export_id)
+        fail_export(export_id)
+        return
+    with transaction.atomic():
+        done = (
+            PersonExport.objects.filter(pk=export_id)
+            .exclude(status=ReportStatus.DONE)
+            .update(status=ReportStatus.DONE, file=name, finished_at=timezone.now())
+        )
+        if not done:
+            transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def fail_export(export_id: int) -> None:
+    PersonExport.objects.filter(pk=export_id).update(
+        status=ReportStatus.FAILED,
+        finished_at=timezone.now(),
+        error=gettext(
+            "The export could not be produced. Ask for a new one; if it fails again, tell the administrators."
+        ),
+    )
+
+
+def delete_old_exports(now: datetime.datetime | None = None) -> int:
+    """Delete the exports older than PERSONAL_EXPORT_KEEP_DAYS, with their files (they hold personal data)."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.PERSONAL_EXPORT_KEEP_DAYS)
+    return PersonExport.objects.filter(created_at__lt=limit).delete()[1].get(PersonExport._meta.label, 0)

@@ -8,19 +8,19 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from portal.models import User
+from portal.models import ReportStatus, User
 from portal.privacy import perms, queries, services
 from portal.privacy.forms import PersonSearchForm, RemovalForm
-from portal.privacy.models import PersonRemoval
-from portal.privacy.pdf import render_export
+from portal.privacy.models import PersonExport, PersonRemoval
 from portal.privacy.queries import Person
 from portal.privacy.register import LEGAL_BASES
 
@@ -114,16 +114,12 @@ def named_person(request):
     return _person_page(request, _named(request))
 
 
-def _export(person: Person, fmt: str):
+def _json_export(person: Person):
     export = queries.export_for(person)
     stem = f"personuppgifter-{slugify(str(person)) or 'person'}-{timezone.localdate():%Y-%m-%d}"
-    if fmt == "json":
-        body = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
-    else:
-        response = HttpResponse(render_export(person, export), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    body = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -131,13 +127,54 @@ def _export(person: Person, fmt: str):
 @login_required
 def person_export(request, pk, fmt):
     _allowed(request)
-    return _export(Person.of(_account(pk)), fmt)
+    return _json_export(Person.of(_account(pk)))
 
 
 @login_required
 def named_export(request, fmt):
     _allowed(request)
-    return _export(_named(request), fmt)
+    return _json_export(_named(request))
+
+
+def _request_pdf(request, person: Person):
+    export = services.request_export(person, by=request.user)
+    return redirect("privacy:export_detail", key=export.key)
+
+
+@login_required
+@require_POST
+def person_pdf(request, pk):
+    _allowed(request)
+    return _request_pdf(request, Person.of(_account(pk)))
+
+
+@login_required
+@require_POST
+def named_pdf(request):
+    _allowed(request)
+    return _request_pdf(request, _named(request))
+
+
+@login_required
+def export_detail(request, key):
+    _allowed(request)
+    export = get_object_or_404(PersonExport, key=key)
+    template = "privacy/_export_status.html" if request.htmx else "privacy/export_detail.html"
+    return render(request, template, {"export": export})
+
+
+@login_required
+def export_file(request, key):
+    _allowed(request)
+    export = get_object_or_404(PersonExport, key=key)
+    if export.status != ReportStatus.DONE or not export.file:
+        raise Http404
+    stem = f"personuppgifter-{slugify(export.name or export.email) or 'person'}-{export.created_at:%Y-%m-%d}"
+    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=f"{stem}.pdf")
+    response["Content-Type"] = "application/pdf"
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _remove(request, person: Person):

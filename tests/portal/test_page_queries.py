@@ -345,6 +345,7 @@ PAGES: list[Page] = [
     Page("privacy:person_remove", ADMIN, lambda data: {"pk": data.users[OFFICER].pk}, grows=False),
     Page("privacy:named_person", ADMIN, query="namn=Kollega+0", grows=False),
     Page("privacy:named_remove", ADMIN, query="namn=Kollega+0", grows=False),
+    Page("privacy:export_detail", ADMIN, lambda data: {"key": _export(data).key}, grows=False),
     # Two-step verification: one's own overview, the set-up with its QR code, the codes page, a reset.
     Page("twofactor:manage", COORDINATOR, grows=False),
     Page("twofactor:enrol", COORDINATOR, grows=False),
@@ -380,9 +381,10 @@ EXCLUDED = {
     "agreements:agreement_document": "file download",
     "actions:update_attachment": "file download",
     "privacy:person_json": "file download: a person's export",
-    "privacy:person_pdf": "file download: a person's export",
     "privacy:named_json": "file download: a person's export",
-    "privacy:named_pdf": "file download: a person's export",
+    "privacy:export_file": "file download: a person's export",
+    "privacy:person_pdf": "POST only",
+    "privacy:named_pdf": "POST only",
 }
 # Django's own admin site: its pages are Django's, not the portal's.
 EXCLUDED_NAMESPACES = ("admin:",)
@@ -575,6 +577,13 @@ def _municipal_round(county: County, pledge: CitizenPledge, users: dict[str, Use
         colleague = User.objects.create(username=f"kollega-{i}", first_name=f"Kollega {i}", email=f"k{i}@example.se")
         Grant.objects.create(user=colleague, role=Role.MUNICIPAL_OFFICER, municipality=pledge.municipality)
     return round_
+
+
+def _export(data: Data):
+    """An export of the officer's personal data, queued (the page polls its status)."""
+    from portal.privacy.models import PersonExport
+
+    return PersonExport.objects.create(person=data.users[OFFICER], name="Kollega 0", requested_by=data.users[ADMIN])
 
 
 # --- Measuring ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ STABLE_NAMES = {
     "agreements.tasks.send_round_notices",
     "core.send_daily_digests",
     "portal.tasks.anonymise_expired_accounts",
+    "portal.tasks.build_personal_export",
     "portal.tasks.build_report",
     "portal.tasks.email_report_ready",
     "portal.tasks.produce_quarterly_county_reports",

@@ -1,12 +1,15 @@
 """A person's records: the pages, the export (JSON and PDF) and the removal of a person who has left."""
 
+import datetime
 import io
 import json
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -18,8 +21,10 @@ from core.models import DigestEntry, Reminder
 from core.roles import Role
 from municipalities.models import Coordinator, CouncilMember
 from portal.models import ApiToken, Grant, User
-from portal.privacy.models import PersonRemoval, RemovalReason
+from portal.privacy import tasks
+from portal.privacy.models import PersonExport, PersonRemoval, RemovalReason
 from portal.privacy.register import history_models
+from portal.privacy.services import delete_old_exports
 from tests.parsed import find_all, links, main, page, rows, table, text
 
 pytestmark = pytest.mark.django_db
@@ -102,22 +107,39 @@ def test_the_export_holds_everything_about_the_person_and_no_secret(client_as, a
     assert "pbkdf2" not in text
 
 
-def test_the_pdf_export_prints_the_same(client_as, anna):
-    response = client_as(Role.NATIONAL_ADMIN).get(reverse("privacy:person_pdf", kwargs={"pk": anna.user.pk}))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    text = " ".join(
-        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(response.content)).pages
-    )
-    for expected in (
-        "Personuppgifter: Anna Andersson",
-        "Anna.Andersson@lund.se",
-        "Bra jobbat!",
-        "Belysning uppsatt.",
-        "Rådsledamöter",
-    ):
-        assert expected in text, expected
-    assert "Bertil" not in text
+def test_the_pdf_export_is_produced_in_the_background_and_prints_the_same(
+    client_as, anna, django_capture_on_commit_callbacks
+):
+    client = client_as(Role.NATIONAL_ADMIN)
+    response = client.post(reverse("privacy:person_pdf", kwargs={"pk": anna.user.pk}))
+    export = PersonExport.objects.get()
+    assert response["Location"] == reverse("privacy:export_detail", kwargs={"key": export.key})
+    waiting = page(client.get(response["Location"]))
+    assert h1(waiting) == "Utdrag av personuppgifter: Anna Andersson"
+    assert "kö" in text(next(find_all(waiting, "div", role="status")))
+    assert client.get(reverse("privacy:export_file", kwargs={"key": export.key})).status_code == 404
+
+    tasks.build_personal_export.apply(args=[export.pk])
+
+    ready = page(client.get(response["Location"]))
+    download = next(a for a in find_all(main(ready), "a") if text(a) == "Ladda ner utdraget (PDF)")
+    pdf = client.get(download.get("href"))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Cache-Control"] == "no-store"
+    content = b"".join(pdf.streaming_content)
+    pages = PdfReader(io.BytesIO(content)).pages
+    printed = " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
+    expected = ("Personuppgifter: Anna Andersson", "Anna.Andersson@lund.se", "Bra jobbat!", "Belysning uppsatt.")
+    for part in (*expected, "Rådsledamöter"):
+        assert part in printed, part
+    assert "Bertil" not in printed
+
+    # The file holds personal data: it goes with its row, after the days it is kept.
+    name = PersonExport.objects.get().file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_old_exports(timezone.now() + datetime.timedelta(days=8)) == 1
+    assert not default_storage.exists(name)
 
 
 def test_a_person_without_an_account_is_found_by_name(client_as, anna):
