@@ -222,6 +222,7 @@ class Invitation(models.Model):
         verbose_name=_("revoked by"),
     )
     history = HistoricalRecords(excluded_fields=["token_hash"])
+    history_label = ("email",)
 
     objects = InvitationQuerySet.as_manager()
 

@@ -215,6 +215,25 @@ def private_queue(settings):
 
 
 @pytest.fixture
+def live_worker(smtp_server, live_server, tmp_path, settings, private_queue):
+    """A worker process on a queue of the test's own (the session's worker would take the jobs
+    otherwise) that e-mails the SMTP server (``tests/smtp.py``) with links to the live server, and
+    writes files (reports) where the live server reads them. Yields its log (``task_results``)."""
+    if not settings.REDIS_URL:
+        pytest.fail("The worker tests need REDIS_URL: run them with `make test`.")
+    media = tmp_path / "media"
+    media.mkdir(exist_ok=True)
+    settings.MEDIA_ROOT = media
+    log = tmp_path / "live-worker.log"
+    env = {"MEDIA_ROOT": str(media), "SITE_URL": live_server.url}
+    process = start_worker(env, tmp_path / "unused-mail", log, name="-live", smtp=smtp_server.address)
+    try:
+        yield log
+    finally:
+        stop_worker(process)
+
+
+@pytest.fixture
 def worker_media(celery_worker, settings) -> Path:
     """Serve, in this test, the files the session worker writes: the same MEDIA_ROOT as the worker."""
     settings.MEDIA_ROOT = WORKER_MEDIA[celery_worker]

@@ -49,7 +49,7 @@ from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
 from core.roles import Role
 from municipalities.models import ComplianceDocument, County, Municipality
-from portal.models import ApiToken, Grant, Report, ReportStatus
+from portal.models import ApiToken, Grant, Invitation, Report, ReportStatus, token_hash
 from portal.services import issue_token
 from tests.factories import (
     MINIMAL_PDF,
@@ -607,6 +607,17 @@ def with_everything(world: World) -> AccessWorld:
         pledges={side: objects[f"{side}_pledge"] for side in SIDES},
         agreements={side: objects[f"{side}_agreement"] for side in SIDES},
     )
+    # An invitation waiting for an answer in each county (the people pages name them by id).
+    for county in (world.own_county, world.foreign_county):
+        Invitation.objects.create(
+            email=f"inbjuden-{county.code}@example.se",
+            first_name="Inbjuden",
+            last_name=county.short_name,
+            county=county,
+            role=Role.STEERING_GROUP,
+            token_hash=token_hash(f"varlden-{county.code}"),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
     return grown(AccessWorld, world, **objects)
 
 

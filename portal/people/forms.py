@@ -91,7 +91,7 @@ class InvitationForm(TargetForm):
 # --- Many at once -----------------------------------------------------------------------------------
 
 ROLE_WORDS = {
-    Role.MUNICIPAL_OFFICER: ("kommunhandläggare", "handläggare", "kommun", "municipal officer", "officer"),
+    Role.MUNICIPAL_OFFICER: ("kommunal samordnare", "kommunhandläggare", "handläggare", "kommun", "municipal officer"),
     Role.ACTOR_CONTACT: ("aktörskontakt", "kontaktperson", "kontakt", "aktör", "actor contact", "contact"),
     Role.STEERING_GROUP: ("styrgrupp", "styrgruppsledamot", "ledamot", "steering group", "steering"),
     Role.COUNTY_COORDINATOR: ("samordnare", "länssamordnare", "coordinator", "county coordinator"),
@@ -228,9 +228,9 @@ class InvitationListForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
         max_length=60_000,
         help_text=_(
-            "Name; e-mail; role; scope. Role: kommunhandläggare, aktörskontakt or styrgrupp. Scope: the "
+            "Name; e-mail; role; scope. Role: kommunal samordnare, aktörskontakt or styrgrupp. Scope: the "
             "municipalities (separated by commas) for an officer, the actor for a contact, nothing for the "
-            "steering group. For example: Eva Ek; eva.ek@lund.se; kommunhandläggare; Lund"
+            "steering group. For example: Eva Ek; eva.ek@lund.se; kommunal samordnare; Lund"
         ),
     )
 

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from user_sessions.models import Session
 
 from actions.models import Actor
 from core.jobs import enqueue
@@ -32,6 +31,7 @@ from core.roles import Role
 from core.scoping import forget_scope
 from portal.models import ApiToken, Grant, Invitation, User, token_hash
 from portal.people import queries
+from portal.services import end_sessions
 
 GRANT_CHANGE = "grant_change"
 NOTICE_KIND = NoticeKind(
@@ -358,7 +358,7 @@ def remove_grant(*, by: User, grant: Grant, county) -> None:
 
 def end_sessions_and_keys(user: User) -> None:
     """End every session of the account and revoke its API keys, at once."""
-    Session.objects.filter(user=user).delete()
+    end_sessions(user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,8 +30,12 @@ PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a
 
 
 def _county(request, code: str) -> County:
-    """The county whose people the signed-in user manages: 404 outside their scope, 403 without the right."""
-    return get_for_user(request.user, County, perm=perms.CHANGE_GRANT, code=code)
+    """The county whose people the signed-in user manages; 404 for anyone else, the county's other
+    people included (its people pages are not theirs to know of)."""
+    county = get_for_user(request.user, County, code=code)
+    if not request.user.has_perm(perms.CHANGE_GRANT, county):
+        raise Http404
+    return county
 
 
 def _person(county: County, user_id: int) -> User:
@@ -242,7 +247,7 @@ def account_deactivate(request, code, user_id):
 def _invitation(request, pk) -> Invitation:
     invitation = get_for_user(request.user, Invitation.objects.select_related("county"), pk=pk)
     if not request.user.has_perm(perms.ADD_INVITATION, invitation.county):
-        raise PermissionDenied
+        raise Http404
     return invitation
 
 

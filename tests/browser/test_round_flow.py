@@ -24,7 +24,6 @@ from pypdf import PdfReader
 
 from actions.models import FollowUpRound, RoundRequest
 from core.roles import Role
-from portal.celery import app as celery_app
 from portal.models import Report, ReportStatus
 from tests.factories import (
     MINIMAL_PDF,
@@ -37,7 +36,7 @@ from tests.factories import (
     national_statuses,
 )
 from tests.helpers import sign_in
-from tests.worker import start_worker, stop_worker, task_results, wait_for
+from tests.worker import task_results, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -73,27 +72,6 @@ def round_world(world):
     return plan
 
 
-@pytest.fixture
-def round_worker(smtp_server, live_server, tmp_path, settings, private_queue):
-    """A worker process on a queue of the test's own (the session's worker would take the jobs
-    otherwise) that e-mails the SMTP server, with links to the live server, and writes reports where
-    the live server reads them."""
-    if not settings.REDIS_URL:
-        pytest.fail("The worker tests need REDIS_URL: run them with `make test`.")
-    media = tmp_path / "media"
-    media.mkdir()
-    settings.MEDIA_ROOT = media
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
-    log = tmp_path / "round-worker.log"
-    env = {"MEDIA_ROOT": str(media), "SITE_URL": live_server.url}
-    process = start_worker(env, tmp_path / "unused-mail", log, name="-round", smtp=smtp_server.address)
-    try:
-        yield log
-    finally:
-        stop_worker(process)
-
-
 def screenshots(page, name: str, folder: Path) -> None:
     """The page at each width, the whole page; at 375 px nothing sticks out sideways."""
     for width in WIDTHS:
@@ -124,7 +102,7 @@ def mails_to(smtp_server, address: str, subject: str) -> list:
 
 
 def test_a_whole_round_from_invitation_to_report(
-    page, a11y, world, round_world, smtp_server, live_server, round_worker, tmp_path
+    page, a11y, world, round_world, smtp_server, live_server, live_worker, tmp_path
 ):
     plan = round_world
     folder = Path(os.environ.get("ROUND_SCREENSHOTS") or tmp_path)
@@ -294,4 +272,4 @@ def test_a_whole_round_from_invitation_to_report(
     assert len(mails_to(smtp_server, "polis@example.se", approved_subject)) == 1
     invited = [m for m in smtp_server.messages if m.subject.startswith("Lägesrapport efterfrågas: ")]
     assert len(invited) == len(expected)
-    task_results(round_worker)  # fails the test if a task raised in the worker
+    task_results(live_worker)  # fails the test if a task raised in the worker

@@ -1,7 +1,7 @@
 """The permission matrix's rows for the people of a county (``portal.people``, namespace ``people``).
 
-A county's people are its coordinators' (and the national administrators'): everyone else in the
-county is refused (403), anyone outside it finds nothing (404). An invitation's link is for whoever
+A county's people are its coordinators' (and the national administrators'): no one else finds their
+pages (404), the county's other people included. An invitation's link is for whoever
 holds it.
 """
 
@@ -14,8 +14,8 @@ from portal.models import Invitation, token_hash
 from tests.factories import GrantFactory, UserFactory
 from tests.matrix import Row, expect
 
-# The county's coordinators and the national administrators manage its people; the rest of the county is refused.
-OWN = expect(403, anonymous=302, county_coordinator=200, national_admin=200)
+# The county's coordinators and the national administrators manage its people; no one else finds the pages.
+OWN = expect(404, anonymous=302, county_coordinator=200, national_admin=200)
 FOREIGN = expect(404, anonymous=302, national_admin=200)
 # Invitations are found only by those who manage them.
 OWN_INVITATION = expect(404, anonymous=302, county_coordinator=200, national_admin=200)

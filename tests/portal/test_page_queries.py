@@ -65,7 +65,7 @@ from core.roles import Role
 from devtools.scale import MARK, generate
 from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, Municipality
 from municipalities.services import DATA_DIR, load_reference_data
-from portal.models import Grant, Report, ReportKind, ReportStatus, User
+from portal.models import Grant, Invitation, Report, ReportKind, ReportStatus, User, token_hash
 from portal.profile.models import EmailChange
 from portal.profile.queries import link_token, session_ref
 from portal.profile.services import request_email_change
@@ -199,6 +199,28 @@ def api(basename: str, detail: Callable[[Data], dict], *, grows: tuple[str, ...]
     ]
 
 
+def _invitation(data) -> tuple[Invitation, str]:
+    """An invitation into the county waiting for an answer, and its link's token."""
+    raw = "sidornas-inbjudan"
+    invitation = Invitation.objects.filter(token_hash=token_hash(raw)).first()
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            email="inbjuden@example.se",
+            first_name="Inbjuden",
+            last_name="Person",
+            county=data.county,
+            role=Role.STEERING_GROUP,
+            token_hash=token_hash(raw),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+            invited_by=data.users[COORDINATOR],
+        )
+    return invitation, raw
+
+
+def _officer(data) -> dict:
+    return {"code": data.county.code, "user_id": data.users[OFFICER].pk}
+
+
 PAGES: list[Page] = [
     # Dashboards, one per role.
     *(Page("portal:home", role, label=role) for role in (COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN)),
@@ -216,6 +238,20 @@ PAGES: list[Page] = [
     Page("password_reset_done", ANONYMOUS, grows=False),
     Page("password_reset_confirm", ANONYMOUS, lambda data: data.reset, follow=True, grows=False),
     Page("password_reset_complete", ANONYMOUS, grows=False),
+    # The county's people and invitations.
+    Page("people:county_people", COORDINATOR, county),
+    Page("people:invite", COORDINATOR, county, grows=False),
+    Page("people:invite_many", COORDINATOR, county, grows=False),
+    Page("people:person", COORDINATOR, _officer, grows=False),
+    Page("people:account_deactivate", COORDINATOR, _officer, grows=False),
+    Page(
+        "people:grant_remove",
+        COORDINATOR,
+        lambda data: {"code": data.county.code, "pk": data.users[OFFICER].grants.order_by("pk").first().pk},
+        grows=False,
+    ),
+    Page("people:invitation_revoke", COORDINATOR, lambda data: {"pk": _invitation(data)[0].pk}, grows=False),
+    Page("people:accept", ANONYMOUS, lambda data: {"token": _invitation(data)[1]}, grows=False),
     # Counties and municipalities.
     Page("municipalities:county_list", ADMIN),
     *exports("municipalities:county_detail", COORDINATOR, county),
@@ -361,6 +397,7 @@ EXCLUDED = {
     "portal:report_retry": "POST only",
     "actions:measure_follow": "POST only",
     "api:token_revoke": "POST only",
+    "people:invitation_resend": "POST only",
     # Two-step verification: pages that only redirect here, where nobody owes the step or has an app.
     "twofactor:verify": "the step, shown only while it is owed (nobody owes it here); else redirects on",
     "twofactor:recovery_codes_file": "file download of the codes just made; else redirects",

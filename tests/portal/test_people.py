@@ -70,7 +70,7 @@ def test_a_coordinator_invites_an_officer_who_sets_a_password_and_lands_on_the_s
     message = mail.outbox[-1]
     assert message.to == ["eva.ek@lund.se"]
     assert "Skåne län" in message.subject
-    assert "kommunhandläggare för Lund" in message.body
+    assert "kommunal samordnare för Lund" in message.body
     html = message.alternatives[0][0]
     assert link in html
 
@@ -190,10 +190,10 @@ def test_the_service_refuses_what_the_form_would_not_offer(world):
     assert outcome.invitation.role == Role.COUNTY_COORDINATOR
 
 
-def test_a_foreign_county_people_page_is_a_404_and_the_county_officer_a_403(client_as, world):
+def test_a_foreign_county_people_page_is_a_404_and_so_is_the_county_officers(client_as, world):
     assert client_as(Role.COUNTY_COORDINATOR).get(people_url(world.foreign_county)).status_code == 404
     assert client_as(Role.COUNTY_COORDINATOR).post(invite_url(world.foreign_county), {}).status_code == 404
-    assert client_as(Role.MUNICIPAL_OFFICER).get(people_url(world.own_county)).status_code == 403
+    assert client_as(Role.MUNICIPAL_OFFICER).get(people_url(world.own_county)).status_code == 404
     assert not Invitation.objects.exists()
 
 

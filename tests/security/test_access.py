@@ -37,7 +37,8 @@ from agreements.models import (
     MunicipalRound,
 )
 from municipalities.models import ComplianceDocument
-from portal.models import ApiToken, Report, User
+from portal.models import ApiToken, Grant, Invitation, Report, User
+from portal.people import queries as people_queries
 from portal.services import issue_token
 from tests.factories import MINIMAL_PDF
 from tests.helpers import PRODUCTION_ENV, python
@@ -45,6 +46,7 @@ from tests.matrix import INACTIVE, NO_ROLE, Row, check_row, expect, extra_user, 
 from tests.matrix_rows.actions import ROWS as ACTIONS_ROWS
 from tests.matrix_rows.agreements import ROWS as AGREEMENTS_ROWS
 from tests.matrix_rows.municipalities import ROWS as MUNICIPALITIES_ROWS
+from tests.matrix_rows.people import ROWS as PEOPLE_ROWS
 from tests.matrix_rows.portal import ROWS as PORTAL_ROWS
 from tests.matrix_rows.privacy import ROWS as PRIVACY_ROWS
 from tests.matrix_rows.sso import ROWS as SSO_ROWS
@@ -140,6 +142,7 @@ ROWS = [
 ALL_ROWS = [
     *PORTAL_ROWS,
     *PRIVACY_ROWS,
+    *PEOPLE_ROWS,
     *MUNICIPALITIES_ROWS,
     *ACTIONS_ROWS,
     *AGREEMENTS_ROWS,
@@ -276,6 +279,16 @@ ID_URLS = {
     "privacy:person_remove": User,
     # Resetting a person's second factor: national administrators only.
     "twofactor:reset": User,
+    # A county's invitations: its coordinators'.
+    "people:invitation_resend": Invitation,
+    "people:invitation_revoke": Invitation,
+}
+# URLs with an id under a county (``/lan/<code>/…/<id>/``): guessed under the guesser's own county,
+# by the kwarg that names the id and what it names ("person": an account with a role in the county).
+COUNTY_ID_URLS = {
+    "people:person": ("user_id", "person"),
+    "people:account_deactivate": ("user_id", "person"),
+    "people:grant_remove": ("pk", "grant"),
 }
 GUESSERS = ["county_coordinator", "municipal_officer", "actor_contact", "steering_group", NO_ROLE]
 
@@ -290,7 +303,7 @@ def _int_id_urls(patterns, prefix=""):
 
 
 def test_every_url_with_an_id_is_guessed():
-    assert set(_int_id_urls(get_resolver().url_patterns)) == set(ID_URLS)
+    assert set(_int_id_urls(get_resolver().url_patterns)) == set(ID_URLS) | set(COUNTY_ID_URLS)
 
 
 def _visible_ids(model, user) -> set[int]:
@@ -326,8 +339,30 @@ def test_guessed_ids_are_404_never_403_or_200(client, world, role):
             if status == 405:
                 status = client.post(url, {}).status_code
             answers.append((url, status))
+    for name, (kwarg, kind) in COUNTY_ID_URLS.items():
+        for pk in _county_guesses(world, kind, user):
+            url = reverse(name, kwargs={"code": world.own_county.code, kwarg: pk})
+            status = client.get(url).status_code
+            answers.append((url, status))
     wrong = [f"{url}: {status}" for url, status in answers if status != 404]
     assert not wrong, f"{role} learnt something by guessing:\n" + "\n".join(wrong)
+
+
+def _county_guesses(world, kind: str, user) -> list[int]:
+    """The ids of people (or grants) the user may not manage in their own county, and ids beyond the last."""
+    county = world.own_county
+    manages = user.grants.filter(role="county_coordinator", county=county).exists()
+    if kind == "person":
+        ids = set(User.objects.values_list("pk", flat=True))
+        managed = (
+            User.objects.filter(people_queries.in_county_q(county.pk, "grants__")) if manages else User.objects.none()
+        )
+    else:
+        ids = set(Grant.objects.values_list("pk", flat=True))
+        managed = people_queries.county_grants(county) if manages else Grant.objects.none()
+    seen = set(managed.values_list("pk", flat=True))
+    assert ids - seen, f"the world has no {kind} outside what {user} manages"
+    return [*sorted(ids - seen), max(ids) + 1, max(ids) + 1_000_000]
 
 
 def test_the_hidden_drafts_are_among_the_guesses(world):

@@ -1,0 +1,100 @@
+"""A coordinator invites a municipal officer; the e-mail arrives over SMTP (sent by a real worker
+process); the officer follows its link, chooses a password and lands on their start page. Every page
+is checked with axe-core; the people page and the invitation page are photographed at 1366 and 375 px
+(into ``PEOPLE_SCREENSHOTS`` when it names a folder)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from core.roles import Role
+from portal.models import Invitation, User
+from tests.factories import PASSWORD
+from tests.helpers import sign_in
+from tests.worker import task_results
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1366, 375)
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def screenshots(page, name: str, folder: Path) -> None:
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        assert page.evaluate(PAGE_WIDTH) <= width, f"{name} is wider than {width} px"
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def labelled(page, label: str):
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def test_an_invited_officer_sets_a_password_and_lands_on_the_start_page(
+    page, a11y, world, smtp_server, live_server, live_worker, tmp_path
+):
+    folder = Path(os.environ.get("PEOPLE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    # --- The coordinator invites Eva Ek, officer of Lund and Hässleholm ---------------------------
+    sign_in(page, a11y, "samordnare", PASSWORD)
+    a11y.check(page)
+    page.get_by_role("link", name="Personer").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personer: Skåne län")
+    a11y.check(page)
+    page.get_by_role("link", name="Bjud in en person").click()
+    a11y.check(page)
+    labelled(page, "Förnamn").fill("Eva")
+    labelled(page, "Efternamn").fill("Ek")
+    labelled(page, "E-post").fill("eva.ek@lund.se")
+    page.get_by_label("Kommunal samordnare").check()
+    page.get_by_label("Lund").check()
+    page.get_by_label("Hässleholm").check()
+    page.get_by_role("button", name="Skicka inbjudan").click()
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("eva.ek@lund.se")
+    invitations = page.get_by_role("table", name="Inbjudningar som väntar på svar")
+    expect(invitations).to_contain_text("Eva Ek")
+    a11y.check(page)
+    screenshots(page, "people", folder)
+
+    # --- The e-mail arrives over SMTP, with the link -----------------------------------------------
+    (mail,) = smtp_server.wait_for(1, timeout=30)
+    assert list(mail.rcpt_tos) == ["eva.ek@lund.se"]
+    assert mail.subject == "Du är inbjuden till Trygghetsportalen, Skåne län"
+    assert mail.html_lang == "sv"
+    (link,) = [url for url in mail.text_links if "/inbjudan/" in url]
+    assert link.startswith(live_server.url)
+    assert link in mail.html_links
+    assert "kommunal samordnare för Hässleholm, Lund" in mail.text_part.get_content()
+
+    # --- Eva follows it in her own browser, chooses a password and lands on her start page --------
+    page.context.clear_cookies()
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen till Trygghetsportalen")
+    a11y.check(page)
+    screenshots(page, "invitation", folder)
+    labelled(page, "Välj ett lösenord").fill("kort")
+    labelled(page, "Lösenordet en gång till").fill("kort")
+    page.get_by_role("button", name="Skapa mitt konto").click()
+    expect(page.get_by_role("main").locator(".invalid-feedback").first).to_be_visible()
+    a11y.check(page)
+    assert not User.objects.filter(email="eva.ek@lund.se").exists()
+    labelled(page, "Välj ett lösenord").fill("Trygghet-i-Lund-2026")
+    labelled(page, "Lösenordet en gång till").fill("Trygghet-i-Lund-2026")
+    page.get_by_role("button", name="Skapa mitt konto").click()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("Välkommen")
+    a11y.check(page)
+    eva = User.objects.get(email="eva.ek@lund.se")
+    assert sorted(eva.grants.values_list("municipality__name", flat=True)) == ["Hässleholm", "Lund"]
+    assert eva.grants.filter(role=Role.MUNICIPAL_OFFICER).count() == 2
+
+    # The link is used up (a second visit is answered 410 Gone: tests/portal/test_people.py).
+    assert Invitation.objects.get().accepted_by == eva
+    task_results(live_worker)  # fails the test if a task raised in the worker
