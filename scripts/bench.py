@@ -269,6 +269,7 @@ def second_step(session: requests.Session, base_url: str, username: str, keys: l
     APPS_USED[username] = used + 1
     step = base_url + "/accounts/tvastegsverifiering/"
     page = session.get(step)
+    keep_cookies(session)
     token = CSRF.search(page.text)
     if not token:
         sys.exit("No CSRF token on the second step's page")

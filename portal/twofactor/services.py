@@ -3,7 +3,6 @@
 import datetime
 import enum
 
-import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -45,16 +44,18 @@ REASONS = {
 def mark_verified(request, method: str, *, device=None) -> None:
     """Mark this session's second step as done by ``method`` ("totp", "recovery" or "provider").
 
-    Call it after ``django.contrib.auth.login`` (which may start a fresh session). ``device``,
-    the django-otp device that accepted the code, is also remembered by django-otp itself;
-    "provider" (an identity provider that asserted multi-factor) has none.
+    Call it after ``django.contrib.auth.login`` (which may start a fresh session). ``device`` is the
+    django-otp device that accepted the code ("provider", an identity provider that asserted
+    multi-factor, has none). It is named in the session but not handed to ``django_otp.login``: the
+    session's mark is what the portal asks, and django-otp's would cost every page a query for the device.
     """
     if method not in METHODS:
         raise ValueError(f"unknown second-factor method {method!r}")
-    request.session[VERIFIED_SESSION_KEY] = {"user": request.user.pk, "method": method}
-    request.session.pop(PENDING_SESSION_KEY, None)
+    marked = {"user": request.user.pk, "method": method}
     if device is not None:
-        django_otp.login(request, device)
+        marked["device"] = device.persistent_id
+    request.session[VERIFIED_SESSION_KEY] = marked
+    request.session.pop(PENDING_SESSION_KEY, None)
 
 
 def note_sign_in(request, user, has_device: bool) -> None:
