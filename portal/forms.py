@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.notices import Delivery, delivery_for, notice_kinds
 from portal import services
-from portal.sso.queries import password_sign_in_allowed
+from portal.sso.forms import refuse_password_when_off
 
 
 class SignInForm(AuthenticationForm):
@@ -16,14 +16,7 @@ class SignInForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
-        if not password_sign_in_allowed(user):
-            raise forms.ValidationError(
-                _(
-                    "Your account signs in through your organisation's identity provider, not with a password: "
-                    "use the button for your organisation below."
-                ),
-                code="password_sign_in_off",
-            )
+        refuse_password_when_off(user)
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -342,6 +342,13 @@ CASES = [
         lambda w: {"username": "kommun", "password": "test-lösenord-2026"},
     ),
     Case(
+        "admin_sign_in",
+        ("portal.sso.forms.AdminSignInForm",),
+        None,
+        lambda w: reverse("admin:login"),
+        lambda w: {"username": "admin", "password": "test-lösenord-2026", "next": "/admin/"},
+    ),
+    Case(
         "password_reset",
         ("portal.forms.QueuedPasswordResetForm",),
         None,

@@ -82,3 +82,23 @@ def test_staff_who_are_not_national_administrators_cannot_change_it(client, worl
     client.force_login(coordinator)
     assert client.get(reverse("admin:sso_signinpolicy_changelist")).status_code == 403
     assert client.get(reverse("admin:sso_identitylink_changelist")).status_code == 403
+
+
+def test_the_admin_sites_password_form_refuses_such_a_role_too(client, world):
+    SignInPolicy.objects.create(role=Role.NATIONAL_ADMIN, password_allowed=False)
+
+    response = client.post(reverse("admin:login"), {"username": "admin", "password": PASSWORD, "next": "/admin/"})
+
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session
+    errors = [text(e) for e in elements(page(response), "p") if "errornote" in (e.get("class") or "")]
+    assert errors == [
+        "Ditt konto loggar in via din organisations identitetsleverantör, inte med lösenord: logga in på "
+        "portalens inloggningssida med knappen för din organisation och öppna sedan administrationen."
+    ]
+
+
+def test_the_admin_site_still_takes_a_password_where_it_is_allowed(client, world):
+    response = client.post(reverse("admin:login"), {"username": "admin", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(world.user(Role.NATIONAL_ADMIN).pk)
