@@ -367,8 +367,8 @@ def removal_choices(person: Person) -> list[tuple[Place, list[tuple[int, str]]]]
     for place in installed_places():
         if place.on_removal not in (OnRemoval.REPLACE, OnRemoval.DELETE) or not place.matched:
             continue
-        if set(place.matched.values()) == {"username"}:
-            continue  # sign-in records of the user name: always the account's, removed with it
+        if place.always:
+            continue  # all the person's (sign-in records, exports): removed without choosing
         parent = _parent(place.model_class)
         rows = named_rows(place, person).order_by("pk")
         if parent is not None:

@@ -91,7 +91,8 @@ class Place:
     fields it is matched by name); ``cleared``: the fields emptied; ``ends``: a time field set on
     removal where empty, so the row stops working (an invitation's ``revoked_at``).
     ``linked_cleared``: fields emptied in the rows linked to the account (an e-mail change's addresses).
-    ``secret``: fields never exported (password hashes, session data, keys).
+    ``secret``: fields never exported (password hashes, session data, keys). ``always``: the matched
+    rows are all the person's, taken without the administrator choosing.
     """
 
     model: str
@@ -107,6 +108,9 @@ class Place:
     linked_cleared: tuple[str, ...] = ()
     ends: str = ""
     secret: tuple[str, ...] = ()
+    # The matched rows are always the person's (their own sign-in records, exports of their data), so
+    # the removal takes them all rather than letting the administrator choose.
+    always: bool = False
 
     @property
     def replaced_fields(self) -> tuple[str, ...]:
@@ -235,6 +239,7 @@ PLACES: tuple[Place, ...] = (
         SECURITY,
         OnRemoval.DELETE,
         matched={"username": "username"},
+        always=True,
     ),
     Place(
         "axes.AccessFailureLog",
@@ -243,6 +248,7 @@ PLACES: tuple[Place, ...] = (
         SECURITY,
         OnRemoval.DELETE,
         matched={"username": "username"},
+        always=True,
     ),
     Place(
         "axes.AccessLog",
@@ -251,6 +257,7 @@ PLACES: tuple[Place, ...] = (
         SECURITY,
         OnRemoval.DELETE,
         matched={"username": "username"},
+        always=True,
     ),
     Place(
         "otp_totp.TOTPDevice",
@@ -436,6 +443,7 @@ PLACES: tuple[Place, ...] = (
         links=("person", "requested_by"),
         matched={"name": "name", "email": "email"},
         secret=("file",),
+        always=True,
     ),
     Place(
         "privacy.PersonRemoval",

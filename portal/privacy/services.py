@@ -102,8 +102,8 @@ def _chosen_ids(place: Place, person: Person, chosen: dict[str, set[int]] | None
     if not place.matched:
         return []
     rows = named_rows(place, person)
-    if set(place.matched.values()) == {"username"}:
-        return list(rows.values_list("pk", flat=True))  # sign-in records of the account's own user name
+    if place.always:
+        return list(rows.values_list("pk", flat=True))  # all the person's: no choosing
     if chosen is None:
         email = person.email.strip()
         q = Q(pk__in=[])

@@ -33,6 +33,16 @@ def test_an_administrator_finds_a_person_and_removes_them(page, a11y, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Personuppgifter: Anna Andersson")
     a11y.check(page)
 
+    # The PDF is produced in the background: its page says it is queued (no worker runs in this test).
+    page.get_by_role("button", name="Ta fram en PDF").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utdrag av personuppgifter: Anna Andersson")
+    expect(page.get_by_role("status")).to_contain_text("kö")
+    a11y.check(page)
+    page.go_back()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+
     page.get_by_role("link", name="Ta bort personuppgifterna …").click()
     page.wait_for_load_state("load")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ta bort personuppgifterna: Anna Andersson")

@@ -160,6 +160,7 @@ def test_removing_a_person_replaces_every_place_and_keeps_what_was_reported(clie
         model: model.objects.count()
         for model in (ProgressUpdate, Comment, CouncilMember, Coordinator, WorkingGroupMember)
     }
+    PersonExport.objects.create(person=anna.user, name="Anna Andersson", requested_by=national_admin)
     histories_before = history_counts()
 
     confirmation = page(client.get(url))
@@ -192,6 +193,7 @@ def test_removing_a_person_replaces_every_place_and_keeps_what_was_reported(clie
     assert ApiToken.objects.get(pk=anna.token.pk).revoked_at is not None
     assert not DigestEntry.objects.filter(recipient=user).exists()
     assert Reminder.objects.filter(recipient=user).exists()  # the record of what was sent stays
+    assert not PersonExport.objects.exists()  # an export of her data goes with it
 
     update = ProgressUpdate.objects.get(pk=anna.update.pk)
     assert (update.author_id, update.author_name, update.done_text) == (user.pk, FORMER, "Belysning uppsatt.")
