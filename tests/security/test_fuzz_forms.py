@@ -429,7 +429,7 @@ CASES = [
         "personal_data_removal",
         ("portal.privacy.forms.RemovalForm",),
         "national_admin",
-        lambda w: _person_to_remove(w),
+        _person_to_remove,
     ),
 ]
 CASES_BY_ID = {case.id: case for case in CASES}
