@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from core.mail import site_url
 from core.models import Reminder
@@ -21,6 +22,8 @@ from .queries import PENDING_SESSION_KEY, VERIFIED_SESSION_KEY
 
 METHODS = ("totp", "recovery", "provider")
 RECOVERY_CODE_COUNT = 10
+# The key of the app being set up, until its first code confirms it.
+ENROLMENT_SESSION_KEY = "twofactor.enrolling"
 RESET_NOTICE = "twofactor_reset"
 # A security notice: it cannot be turned off or gathered in the digest.
 RESET_NOTICE_KIND = NoticeKind(
@@ -32,7 +35,6 @@ RESET_NOTICE_KIND = NoticeKind(
 )
 # What the history records as each change's reason (``history_change_reason``; see ``queries.REASON_LABELS``).
 REASONS = {
-    "started": "started",
     "enrolled": "enrolled",
     "replaced": "replaced",
     "disabled": "disabled",
@@ -133,14 +135,14 @@ def pass_step(request, code: str) -> StepResult:
     return StepResult.LOCKED if is_locked_out(request, user) else StepResult.WRONG
 
 
-def start_enrolment(user) -> TOTPDevice:
-    """The authenticator app being set up: the one started earlier (so a page reload keeps the secret) or a new one."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice(user=user, name=str(_("Authenticator app")), confirmed=False)
-        device._change_reason = REASONS["started"]
-        device.save()
-    return device
+def app_being_set_up(request) -> TOTPDevice:
+    """The authenticator app being set up, not saved: its key waits in the session until the app's
+    first code confirms it, so a reload shows the same secret and showing the page writes no row."""
+    key = request.session.get(ENROLMENT_SESSION_KEY)
+    if not (isinstance(key, str) and len(key) == 40):
+        key = random_hex(20)
+        request.session[ENROLMENT_SESSION_KEY] = key
+    return TOTPDevice(user=request.user, key=key, name=str(_("Authenticator app")), confirmed=False)
 
 
 def _new_recovery_codes(user, reason: str) -> list[str]:
@@ -155,26 +157,26 @@ def _new_recovery_codes(user, reason: str) -> list[str]:
     return codes
 
 
-def confirm_enrolment(request, device: TOTPDevice, code: str) -> list[str] | StepResult | None:
-    """Confirm the app with its first code: it replaces any earlier app, the person gets new recovery
-    codes (returned, to be shown once) and this session has passed the step. None: the code is wrong;
-    ``StepResult.WAIT``: too many wrong codes just now."""
+def confirm_enrolment(request, device: TOTPDevice, code: str) -> list[str] | None:
+    """Save the app once its first code is right: it replaces any earlier app, the person gets new
+    recovery codes (returned, to be shown once) and this session has passed the step. None: the code is wrong."""
     user = request.user
+    code = normalise_code(code)
+    check = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not code.isdigit() or not check.verify(int(code), device.tolerance):
+        return None
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-        if not device.verify_is_allowed()[0]:
-            return StepResult.WAIT
-        if not _quietly(device, lambda: device.verify_token(normalise_code(code))):
-            return None
         replaced = False
-        for old in TOTPDevice.objects.filter(user=user).exclude(pk=device.pk):
+        for old in TOTPDevice.objects.filter(user=user):
             replaced = replaced or old.confirmed
             old._change_reason = REASONS["replaced"]
             old.delete()
         device.confirmed = True
+        device.last_t = check.t()  # the confirming code does not work a second time
         device._change_reason = REASONS["replaced" if replaced else "enrolled"]
         device.save()
         codes = _new_recovery_codes(user, REASONS["enrolled"])
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
     mark_verified(request, "totp", device=device)
     return codes
 

@@ -75,20 +75,17 @@ def enrol(request):
     if queries.step_owed(request) and not queries.must_enrol(request):
         # A person with an app who has not passed the step may not replace it.
         return redirect(_with_next("twofactor:verify", next_url))
-    device = services.start_enrolment(request.user)
+    device = services.app_being_set_up(request)
     form = ConfirmAppForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.confirm_enrolment(request, device, form.cleaned_data["code"])
-        if isinstance(codes, list):
+        if codes is not None:
             request.session[NEW_CODES_SESSION_KEY] = codes
             messages.success(request, _("Two-step verification is on. Save your recovery codes now."))
             return redirect(_with_next("twofactor:recovery_codes", next_url))
-        if codes is services.StepResult.WAIT:
-            form.add_error("code", _("Too many wrong codes in a row. Wait a few seconds and try again."))
-        else:
-            form.add_error(
-                "code", _("The code does not match. Check that the app shows this account and try its newest code.")
-            )
+        form.add_error(
+            "code", _("The code does not match. Check that the app shows this account and try its newest code.")
+        )
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
