@@ -429,7 +429,7 @@ CASES = [
         "personal_data_removal",
         ("portal.privacy.forms.RemovalForm",),
         "national_admin",
-        _person_to_remove,
+        lambda w: _person_to_remove(w),  # noqa: PLW0108 - defined further down, with the other builders
     ),
 ]
 CASES_BY_ID = {case.id: case for case in CASES}
