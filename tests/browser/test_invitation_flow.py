@@ -98,3 +98,55 @@ def test_an_invited_officer_sets_a_password_and_lands_on_the_start_page(
     # The link is used up (a second visit is answered 410 Gone: tests/portal/test_people.py).
     assert Invitation.objects.get().accepted_by == eva
     task_results(live_worker)  # fails the test if a task raised in the worker
+
+
+def test_the_people_pages_pass_the_accessibility_checks(page, a11y, world, live_server):
+    """The pages a coordinator manages people with: the list checked, a person, a role taken away,
+    an account deactivated, an invitation revoked, each confirmed first."""
+    officer = world.user(Role.MUNICIPAL_OFFICER)
+    grant = officer.grants.get()
+    sign_in(page, a11y, "samordnare", PASSWORD)
+    a11y.check(page)
+
+    page.goto("/lan/12/personer/bjud-in-flera/")
+    a11y.check(page)
+    labelled(page, "Personer att bjuda in, en per rad").fill(
+        "Eva Ek; eva.ek@lund.se; kommunal samordnare; Lund\nFel Rad; inte-en-adress; styrgrupp\n"
+    )
+    page.get_by_role("button", name="Kontrollera raderna").click()
+    checked = page.get_by_role("table", name="1 rad kan skickas; 1 rad har fel och skickas inte")
+    expect(checked).to_contain_text("inte en e-postadress")
+    a11y.check(page)
+    page.get_by_role("button", name="Skicka 1 inbjudan").click()
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("1 inbjudan är på väg")
+    a11y.check(page)
+
+    page.get_by_role("link", name="Återkalla eva.ek@lund.se").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Återkalla inbjudan?")
+    a11y.check(page)
+    page.get_by_role("button", name="Återkalla inbjudan").click()
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("återkallad")
+    a11y.check(page)
+
+    page.get_by_role("link", name=str(officer)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(str(officer))
+    a11y.check(page)
+    page.get_by_label("Styrgruppsledamot").check()
+    page.get_by_role("button", name="Ge rollen").click()
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("Rollen är tillagd")
+    a11y.check(page)
+
+    page.goto(f"/lan/12/roller/{grant.pk}/ta-bort/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ta bort rollen?")
+    a11y.check(page)
+    page.get_by_role("button", name="Ta bort rollen").click()
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("Rollen är borttagen")
+    a11y.check(page)
+
+    page.goto(f"/lan/12/personer/{officer.pk}/inaktivera/")
+    a11y.check(page)
+    page.get_by_role("button", name="Inaktivera kontot").click()
+    expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("är inaktiverat")
+    a11y.check(page)
+    officer.refresh_from_db()
+    assert not officer.is_active

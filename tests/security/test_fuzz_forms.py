@@ -15,6 +15,7 @@ Each example runs inside a savepoint that is rolled back, so examples do not lea
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 from collections.abc import Callable
@@ -424,6 +425,47 @@ CASES = [
         lambda w: reverse("portal:profile"),
         lambda w: {"language": "en", **{f"notice_{kind.code}": "daily" for kind in _notice_kinds()}},
     ),
+    # A county's coordinator invites a person, gives a person of the county another role, and pastes a
+    # list (the valid submission sends the list as checked; a changed list is only checked again).
+    Case(
+        "invitation",
+        ("portal.people.forms.InvitationForm",),
+        "county_coordinator",
+        lambda w: reverse("people:invite", kwargs={"code": w.own_county.code}),
+        lambda w: {
+            "first_name": "Eva",
+            "last_name": "Ek",
+            "email": "eva.ek@lund.example.se",
+            "role": "municipal_officer",
+            "municipalities": [str(w.own_municipality.pk)],
+        },
+    ),
+    Case(
+        "person_grant",
+        ("portal.people.forms.TargetForm",),
+        "county_coordinator",
+        lambda w: reverse(
+            "people:person", kwargs={"code": w.own_county.code, "user_id": w.user("municipal_officer").pk}
+        ),
+        lambda w: {"grant-role": "steering_group"},
+    ),
+    Case(
+        "invitation_list",
+        ("portal.people.forms.InvitationListForm",),
+        "county_coordinator",
+        lambda w: reverse("people:invite_many", kwargs={"code": w.own_county.code}),
+        lambda w: {"lines": PASTED_LIST, "send": "1", "checked": hashlib.sha256(PASTED_LIST.encode()).hexdigest()},
+        # A list that is not the one checked is shown checked again (200), and nothing is sent.
+        saved=lambda response: response.status_code in (200, 302),
+    ),
+    # The invited person chooses a password on the invitation's page.
+    Case(
+        "invitation_accept",
+        ("portal.people.forms.AcceptForm",),
+        None,
+        lambda w: _invitation_link(w),  # noqa: PLW0108 - defined further down
+        lambda w: {"password1": "Trygg-i-Lund-2026", "password2": "Trygg-i-Lund-2026"},
+    ),
     # A national administrator removes a person's personal data, choosing among the rows naming them.
     Case(
         "personal_data_removal",
@@ -758,6 +800,32 @@ def test_search_takes_any_text(client, hostile_world, query):
 
 
 # --- The person the personal-data case removes -----------------------------------------------------------
+
+
+PASTED_LIST = "Eva Ek; eva.ek@lund.example.se; kommunal samordnare; Lund\nStina Styr; stina@example.se; styrgrupp"
+
+
+def _invitation_link(world) -> str:
+    """The link of an invitation into Skåne, waiting for an answer."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.models import Invitation, token_hash
+
+    raw = "fuzzens-inbjudan"
+    Invitation.objects.get_or_create(
+        token_hash=token_hash(raw),
+        defaults={
+            "email": "inbjuden@lund.example.se",
+            "first_name": "Inbjuden",
+            "last_name": "Person",
+            "county": world.own_county,
+            "role": "steering_group",
+            "expires_at": timezone.now() + datetime.timedelta(days=7),
+        },
+    )
+    return reverse("people:accept", kwargs={"token": raw})
 
 
 def _person_to_remove(world):
