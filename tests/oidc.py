@@ -21,6 +21,7 @@ import json
 import secrets
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -69,18 +70,22 @@ class RealProvider:
             pytest.fail("Node.js is missing: `make setup` installs it with the front-end packages.")
         env = {"PATH": "/usr/bin:/bin", "CLIENT_ID": CLIENT_ID, "CLIENT_SECRET": CLIENT_SECRET}
         env["REDIRECT_URIS"] = ",".join(redirect_uris)
+        # Its warnings and errors go to a file, not to a pipe nobody reads (a full pipe would stop it).
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - open while the process runs; closed by stop()
         self.process = subprocess.Popen(
-            [node, str(SERVER)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [node, str(SERVER)], env=env, stdout=subprocess.PIPE, stderr=self.log, text=True
         )
         line = self.process.stdout.readline()
         if not line.startswith("ready "):
             self.process.kill()
-            pytest.fail(f"oidc-provider did not start: {line}{self.process.stderr.read()}")
+            self.log.seek(0)
+            pytest.fail(f"oidc-provider did not start: {line}{self.log.read()}")
         self.issuer = line.split()[1]
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log.close()
 
     def add_account(self, sub: str, email: str, *, email_verified=True, amr=("pwd",), acr=None, name="") -> str:
         """An account at the provider, with the claims its ID tokens will carry; returns ``sub``."""
