@@ -27,6 +27,7 @@ LINK_SALT = "portal.profile.email-change"
 class Grants:
     grants: list[Grant]
     coordinators: list[User]  # the active coordinators of the counties of the grants (not the person)
+    ask_coordinator: bool  # a grant the county's coordinators change (officer, actor contact, steering group)
     ask_admin: bool  # a grant only a national administrator changes (coordinator, administrator)
 
 
@@ -53,8 +54,13 @@ def grants_of(user: User) -> Grants:
         ]
         seen = set()
         coordinators = [u for u in coordinators if not (u.pk in seen or seen.add(u.pk))]
-    ask_admin = any(g.role in (Role.COUNTY_COORDINATOR, Role.NATIONAL_ADMIN) for g in grants)
-    return Grants(grants=grants, coordinators=coordinators, ask_admin=ask_admin)
+    by_admin = (Role.COUNTY_COORDINATOR, Role.NATIONAL_ADMIN)
+    return Grants(
+        grants=grants,
+        coordinators=coordinators,
+        ask_coordinator=any(g.role not in by_admin for g in grants),
+        ask_admin=any(g.role in by_admin for g in grants),
+    )
 
 
 # --- Sessions -------------------------------------------------------------------------------------
