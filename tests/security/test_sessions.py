@@ -8,14 +8,15 @@ import textwrap
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
-from user_sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from user_sessions.models import Session
 
+from core.roles import Role
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PRODUCTION_ENV, python
 
@@ -258,3 +259,18 @@ def test_signing_out_ends_the_session_on_the_server(client, municipal_officer):
         response = thief.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(LOGIN)
+
+
+def test_signing_in_as_someone_else_in_the_same_browser_keeps_the_new_sign_in(client, world):
+    """A sign-in that replaces another person's session gets a new session holding the new person
+    (django-axes asks for the new session's key at sign-in; the session store keeps its data)."""
+    client.force_login(world.user(Role.COUNTY_COORDINATOR))
+    first = client.cookies["sessionid"].value
+    officer = world.user(Role.MUNICIPAL_OFFICER)
+    client.force_login(officer)
+    assert client.cookies["sessionid"].value != first
+    assert not Session.objects.filter(session_key=first).exists()
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == officer
+    assert Session.objects.get(session_key=client.cookies["sessionid"].value).user == officer
