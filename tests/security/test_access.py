@@ -276,6 +276,7 @@ ID_URLS = {
     # The personal-data pages of an account: national administrators only.
     "privacy:person": User,
     "privacy:person_json": User,
+    "privacy:person_pdf": User,  # a POST: the guess is posted
     "privacy:person_remove": User,
     # Resetting a person's second factor: national administrators only.
     "twofactor:reset": User,
