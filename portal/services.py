@@ -91,6 +91,11 @@ def create_user_with_role(
     if role not in ROLE_SCOPE_FIELDS:
         raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
     grant_fields = _resolve_grants(role, scope)
+    if email and User.objects.filter(is_active=True, email__iexact=email).exclude(username=username).exists():
+        raise ValidationError(
+            _("Another active account already has the e-mail address %(email)s: give the role to that account.")
+            % {"email": email}
+        )
     user, _created = User.objects.get_or_create(username=username)
     user.email = email or user.email
     user.first_name = first_name or user.first_name

@@ -119,6 +119,36 @@ def test_adduser_rejects_unknown_codes_and_weak_passwords():
     assert not User.objects.filter(username__in=["x", "y"]).exists()
 
 
+def test_adduser_refuses_an_address_another_active_account_has():
+    run("load_reference_data")
+    run(
+        "adduser",
+        "eva",
+        "--role",
+        "county_coordinator",
+        "--county",
+        "12",
+        "--email",
+        "eva@lst.se",
+        "--password",
+        "Lång-och-säker-2026",
+    )
+    with pytest.raises(CommandError, match=r"e-postadressen EVA@lst\.se"):
+        run(
+            "adduser",
+            "eva2",
+            "--role",
+            "steering_group",
+            "--county",
+            "12",
+            "--email",
+            "EVA@lst.se",
+            "--password",
+            "Lång-och-säker-2026",
+        )
+    assert not User.objects.filter(username="eva2").exists()
+
+
 def test_adduser_national_admin_gets_the_admin_site(client):
     run("adduser", "sysadm", "--role", "national_admin", "--password", "Lång-och-säker-2026")
     user = User.objects.get(username="sysadm")
