@@ -23,6 +23,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from pypdf import PdfReader
 
 from portal.models import Report, ReportKind, ReportStatus
@@ -177,7 +178,17 @@ def pages(w) -> list[tuple[str, str]]:
         (officer, reverse("agreements:pledge_follow_up", kwargs={"pk": w.pledge.pk})),
         (coordinator, reverse("agreements:pledge_review", kwargs={"pk": w.pledge.pk})),
         (coordinator, reverse("api:tokens")),
+        # The national administrators' personal-data pages: a search and a person named as text.
+        ("national_admin", reverse("privacy:register") + "?q=alert"),
+        ("national_admin", reverse("privacy:named_person") + "?" + urlencode({"namn": _council_name()})),
     ]
+
+
+def _council_name() -> str:
+    """The (poisoned) name of the council member the world has."""
+    from municipalities.models import CouncilMember
+
+    return CouncilMember.objects.values_list("name", flat=True).first()
 
 
 def test_every_page_shows_payloads_as_text_never_as_markup(client, poisoned):
