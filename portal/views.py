@@ -9,10 +9,7 @@ from django.views.decorators.http import require_GET
 from portal import services
 from portal.dashboard import dashboard_for
 from portal.forms import QueuedPasswordResetForm, SignInForm
-
-# A plain cookie (not the session) that outlives the session: when it is present but the
-# user is signed out, the session has expired and the sign-in page says so.
-SIGNED_IN_COOKIE = "tp_signed_in"
+from portal.signin import SIGNED_IN_COOKIE, signed_in
 
 
 class LoginView(auth_views.LoginView):
@@ -28,17 +25,7 @@ class LoginView(auth_views.LoginView):
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=self.request.is_secure())
-        remember_language(response, form.get_user().language)
-        return response
-
-
-def remember_language(response, language: str) -> None:
-    """Show the portal in ``language`` from the next page on (the language switch's cookie)."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax", httponly=False
-    )
+        return signed_in(self.request, super().form_valid(form), form.get_user())
 
 
 class LogoutView(auth_views.LogoutView):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.roles import Role
 from core.scoping import get_for_user
 from municipalities.models import County
-from portal import perms
+from portal import perms, signin
 from portal.models import Invitation, User
 from portal.people import INVITATION_SESSION_KEY, queries, services
 from portal.people.forms import AcceptForm, InvitationForm, InvitationListForm, TargetForm
@@ -313,10 +313,11 @@ def accept(request, token):
             except services.InvitationNotUsableError:
                 return render(request, "people/accept_gone.html", {"invitation": invitation}, status=410)
             request.session.pop(INVITATION_SESSION_KEY, None)
-            if not same_person:
-                login(request, user, backend=PASSWORD_BACKEND)
             messages.success(request, _("Welcome to Trygghetsportalen. Your role is ready to use."))
-            return redirect(reverse("portal:home"))
+            if same_person:
+                return redirect(reverse("portal:home"))
+            login(request, user, backend=PASSWORD_BACKEND)
+            return signin.signed_in(request, redirect(reverse("portal:home")), user)
     context = {
         "invitation": invitation,
         "form": form,

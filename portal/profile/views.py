@@ -22,7 +22,7 @@ from portal.models import ApiToken
 from portal.profile import queries, services
 from portal.profile.forms import EmailChangeForm, NameForm
 from portal.profile.models import EmailChange
-from portal.views import remember_language
+from portal.signin import remember_language
 
 TWOFACTOR_SECTION = "twofactor/_profile_section.html"
 

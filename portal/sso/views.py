@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from joserfc.errors import JoseError
 
 from portal.people import INVITATION_SESSION_KEY
+from portal.signin import signed_in
 from portal.twofactor.services import mark_verified
 
 from . import providers, services
@@ -35,9 +36,6 @@ NEXT_SESSION_KEY = "sso.next"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Seconds of clock difference allowed between the provider and the portal when checking exp and iat.
 LEEWAY = 60
-# The same cookie as the password sign-in's (portal.views.SIGNED_IN_COOKIE): it tells an expired
-# session from a first visit. portal.views may import this package, not the other way round.
-SIGNED_IN_COOKIE = "tp_signed_in"
 
 
 def safe_next(request, url: str) -> str:
@@ -97,16 +95,7 @@ def callback(request, slug):
     request.session.pop(NEXT_SESSION_KEY, None)
     if provider.asserts_mfa(claims):
         mark_verified(request, "provider")
-    response = redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-    response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure())
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        user.language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        httponly=False,
-    )
-    return response
+    return signed_in(request, redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL)), user)
 
 
 def _checked_claims(request, provider: providers.Provider) -> dict:

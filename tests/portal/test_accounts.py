@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.views import SIGNED_IN_COOKIE
+from portal.signin import SIGNED_IN_COOKIE
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -103,7 +103,7 @@ def test_the_expired_form_page_has_the_frame(world, language):
     [
         (
             "county_coordinator",
-            ["Start", "{county}", "Action plans", "Actors", "Support activities", "Agreements", "Reports"],
+            ["Start", "{county}", "Action plans", "Actors", "Support activities", "Agreements", "Reports", "People"],
         ),
         ("steering_group", ["Start", "{county}", "Action plans", "Support activities", "Agreements", "Reports"]),
         (

@@ -22,6 +22,8 @@ STABLE_NAMES = {
     "agreements.tasks.send_review_notice",
     "agreements.tasks.send_round_notices",
     "core.send_daily_digests",
+    "portal.people.tasks.send_grant_notice",
+    "portal.people.tasks.send_invitation",
     "portal.tasks.anonymise_expired_accounts",
     "portal.tasks.build_personal_export",
     "portal.tasks.build_report",
