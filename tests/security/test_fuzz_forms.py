@@ -423,7 +423,11 @@ CASES = [
         ("portal.forms.ProfileSettingsForm",),
         "municipal_officer",
         lambda w: reverse("portal:profile"),
-        lambda w: {"language": "en", **{f"notice_{kind.code}": "daily" for kind in _notice_kinds()}},
+        # The daily digest where the kind offers it (a change to one's roles or second factor comes at once).
+        lambda w: {
+            "language": "en",
+            **{f"notice_{kind.code}": "daily" if "daily" in kind.choices else "now" for kind in _notice_kinds()},
+        },
     ),
     # A county's coordinator invites a person, gives a person of the county another role, and pastes a
     # list (the valid submission sends the list as checked; a changed list is only checked again).
