@@ -17,7 +17,7 @@ from django.db.models import Count, ForeignKey, IntegerField, Model, Q, QuerySet
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from core.history import SKIPPED, Change, change_log
+from core.history import Change, change_log
 from portal.privacy.register import HISTORY, OnRemoval, Place, history_models, installed_places
 
 SEARCH_LIMIT = 50
@@ -205,23 +205,6 @@ def _full_name():
     return Concat("first_name", Value(" "), "last_name")
 
 
-def listable_history_models() -> list[type[Model]]:
-    """The histories ``core.history.change_log`` can list: those that keep every field it compares
-    (a history leaving out a field besides the ones it skips, such as an invitation's token hash, is
-    counted in the export but not listed)."""
-    listable = []
-    for model in history_models():
-        kept = {f.name for f in model._meta.concrete_fields}
-        compared = {
-            f.name
-            for f in model.instance_type._meta.concrete_fields
-            if not f.is_relation and f.name not in SKIPPED and not f.name.startswith("history_")
-        }
-        if compared <= kept:
-            listable.append(model)
-    return listable
-
-
 # --- The export ------------------------------------------------------------------------------------
 
 
@@ -342,7 +325,7 @@ def export_for(person: Person) -> Export:
     changes: list[Change] = []
     change_count = 0
     if person.user is not None:
-        histories = [model._base_manager.filter(history_user=person.user) for model in listable_history_models()]
+        histories = [model._base_manager.filter(history_user=person.user) for model in history_models()]
         changes = change_log(*histories, limit=HISTORY_LIMIT)
         change_count = person_counts(person).get(HISTORY.key, 0)
     description = {"name": person.name, "email": person.email}
