@@ -17,6 +17,7 @@ from django_otp.util import random_hex
 from core.mail import site_url
 from core.models import Reminder
 from core.notices import Delivery, NoticeKind, notify
+from portal.services import end_sessions
 
 from .queries import PENDING_SESSION_KEY, VERIFIED_SESSION_KEY
 
@@ -178,6 +179,8 @@ def confirm_enrolment(request, device: TOTPDevice, code: str) -> list[str] | Non
         codes = _new_recovery_codes(user, REASONS["enrolled"])
     request.session.pop(ENROLMENT_SESSION_KEY, None)
     mark_verified(request, "totp", device=device)
+    # Sessions signed in with the password alone end: from now on a sign-in asks for the code.
+    end_sessions(user, except_key=request.session.session_key)
     return codes
 
 

@@ -126,6 +126,19 @@ def test_a_person_sets_up_an_app_from_the_profile_and_gets_recovery_codes_once(
     assert "key" not in {f.name for f in TOTPDevice.history.model._meta.get_fields()}
 
 
+def test_setting_up_an_app_ends_the_persons_other_sessions(client, county_coordinator, no_throttle):
+    """A session signed in with the password alone (another browser) ends when the app is set up."""
+    other = Client()
+    other.force_login(county_coordinator)
+    assert other.get("/").status_code == 200
+    client.force_login(county_coordinator)
+    secret = text(by_id(page(client.get(ENROL)), "twofactor-secret"))
+    app = TOTPDevice(key=b32decode(secret.replace(" ", "")).hex())
+    assert client.post(ENROL, {"code": code_for(app)}).status_code == 302
+    assert client.get(MANAGE).status_code == 200
+    assert other.get("/").status_code == 302  # signed out: to the sign-in page
+
+
 def test_the_step_follows_the_password_and_leads_to_next(client, county_coordinator, no_throttle):
     device, _codes = enrolled(county_coordinator)
     response = client.post(
