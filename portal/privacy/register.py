@@ -15,6 +15,7 @@ cannot be forgotten: its test fails until it is declared.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -508,9 +509,25 @@ def _has(label: str) -> bool:
     return True
 
 
+@functools.cache
+def migrated_models() -> frozenset[str]:
+    """The models the migrations make tables for (``app_label.modelname``): a model declared elsewhere,
+    such as a test's own, has no table and holds nothing."""
+    from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415 - read once, when first asked
+
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state()
+    return frozenset(f"{app_label}.{model_name}" for app_label, model_name in state.models)
+
+
 def history_models() -> list[type[Model]]:
-    """Every model's historical records (django-simple-history), in a fixed order."""
+    """Every model's historical records (django-simple-history) that has a table, in a fixed order."""
     return sorted(
-        (model for model in apps.get_models() if hasattr(model, "instance_type") and hasattr(model, "history_user")),
+        (
+            model
+            for model in apps.get_models()
+            if hasattr(model, "instance_type")
+            and hasattr(model, "history_user")
+            and model._meta.label_lower in migrated_models()
+        ),
         key=lambda model: model._meta.label,
     )
