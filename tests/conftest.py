@@ -34,6 +34,22 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_made_like_a_request(monkeypatch):
+    """The test client's sign-in (``force_login``) makes a session outside any request, knowing no browser
+    or address; a sign-in through a request stores the request's. Give such a session what the test
+    client's requests carry (127.0.0.1, no browser), so that a page's first request does not write the
+    session just to note them (a query count would include that write)."""
+    from portal.sessions import SessionStore
+
+    made = SessionStore.__init__
+
+    def init(self, session_key=None, user_agent=None, ip=None):
+        made(self, session_key, "" if user_agent is None else user_agent, "127.0.0.1" if ip is None else ip)
+
+    monkeypatch.setattr(SessionStore, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's language: a request in English (the language switch) leaves
     English active in the test's thread, as the middleware activates a request's language for the

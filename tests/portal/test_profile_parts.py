@@ -301,9 +301,9 @@ def test_every_role_sees_their_sessions_and_ends_another(world, client_as, role)
     client = client_as(role)
     root = parsed.page(client.get(URL))
     table = rows(root, "Dina aktiva sessioner, den här först")
-    # The test client's session was made without a request, so it has no address yet.
+    # The test client's session carries the test client's address and no browser (tests/conftest.py).
     assert [row[0] for row in table] == [
-        "Okänd webbläsare Den här sessionen IP-adress –",
+        "Okänd webbläsare Den här sessionen IP-adress 127.0.0.1",
         "Safari på iPhone IP-adress 192.0.2.7",
     ]
 
