@@ -53,6 +53,25 @@ def sign_in(page, a11y, username: str, password: str) -> None:
     page.wait_for_load_state("load")
 
 
+SCREEN_WIDTHS = (1366, 375)
+# How wide the page is: nothing may stick out sideways at 375 px (a table scrolls inside its own box).
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def screenshots(page, name: str, folder: Path) -> None:
+    """The page at each of ``SCREEN_WIDTHS``, the whole page, into ``folder``; at 375 px nothing sticks out sideways."""
+    for width in SCREEN_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        assert page.evaluate(PAGE_WIDTH) <= width, f"{name} is wider than {width} px"
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def labelled(page, label: str):
+    """The form control labelled exactly ``label`` (a required field's asterisk aside)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
 def token_auth(key: str) -> dict:
     """The request header that carries an API token: ``client.get(url, **token_auth(key))``."""
     return {"HTTP_AUTHORIZATION": f"Token {key}"}

@@ -6,7 +6,6 @@ is checked with axe-core; the people page and the invitation page are photograph
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -15,26 +14,10 @@ from playwright.sync_api import expect
 from core.roles import Role
 from portal.models import Invitation, User
 from tests.factories import PASSWORD
-from tests.helpers import sign_in
+from tests.helpers import labelled, screenshots, sign_in
 from tests.worker import task_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = (1366, 375)
-PAGE_WIDTH = "() => document.documentElement.scrollWidth"
-
-
-def screenshots(page, name: str, folder: Path) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-        assert page.evaluate(PAGE_WIDTH) <= width, f"{name} is wider than {width} px"
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
-def labelled(page, label: str):
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
-
 
 def test_an_invited_officer_sets_a_password_and_lands_on_the_start_page(
     page, a11y, world, smtp_server, live_server, live_worker, tmp_path

@@ -35,16 +35,13 @@ from tests.factories import (
     UserFactory,
     national_statuses,
 )
-from tests.helpers import sign_in
+from tests.helpers import labelled, screenshots, sign_in
 from tests.worker import task_results, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ANSWERED = "Avhopparverksamheten i Skåne"
 MISSING = ("Trygghetsvandringar i Malmö", "Föräldrastöd i Lund")
-WIDTHS = (1366, 375)
-# How wide the page is: nothing may stick out sideways at 375 px (a table scrolls inside its own box).
-PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
 
 @pytest.fixture
@@ -72,15 +69,6 @@ def round_world(world):
     return plan
 
 
-def screenshots(page, name: str, folder: Path) -> None:
-    """The page at each width, the whole page; at 375 px nothing sticks out sideways."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-        assert page.evaluate(PAGE_WIDTH) <= width, f"{name} is wider than {width} px"
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
 def sign_in_as(page, a11y, username: str) -> None:
     page.context.clear_cookies()
     sign_in(page, a11y, username, PASSWORD)
@@ -90,11 +78,6 @@ def sign_in_as(page, a11y, username: str) -> None:
 def follow(page, a11y, link: str) -> None:
     page.goto(link)
     a11y.check(page)
-
-
-def field(page, label: str):
-    """The form control labelled exactly ``label`` (a required field's asterisk aside)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def mails_to(smtp_server, address: str, subject: str) -> list:
@@ -116,10 +99,10 @@ def test_a_whole_round_from_invitation_to_report(
     page.get_by_role("link", name="Öppna en uppföljningsomgång").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Öppna en uppföljningsomgång")
     a11y.check(page)
-    field(page, "Titel").fill("Uppföljning hösten 2026")
-    field(page, "Period från").fill((today - datetime.timedelta(days=60)).isoformat())
-    field(page, "Period till").fill(today.isoformat())
-    field(page, "Sista dag").fill(deadline.isoformat())
+    labelled(page, "Titel").fill("Uppföljning hösten 2026")
+    labelled(page, "Period från").fill((today - datetime.timedelta(days=60)).isoformat())
+    labelled(page, "Period till").fill(today.isoformat())
+    labelled(page, "Sista dag").fill(deadline.isoformat())
     for title in (ANSWERED, *MISSING):
         expect(page.get_by_label(title)).to_be_checked()  # every measure not done is in the round
     page.get_by_role("button", name="Öppna omgången och skicka inbjudningarna").click()
@@ -169,14 +152,14 @@ def test_a_whole_round_from_invitation_to_report(
     )
     page.get_by_role("link", name="Lämna över till en kollega").click()
     a11y.check(page)
-    expect(field(page, "Kollega")).to_contain_text("Per")
-    expect(field(page, "Kollega")).not_to_contain_text("Olle")
+    expect(labelled(page, "Kollega")).to_contain_text("Per")
+    expect(labelled(page, "Kollega")).not_to_contain_text("Olle")
     page.go_back()
     a11y.check(page)
-    field(page, "Status").select_option(label="Enligt plan")
-    field(page, "Framsteg (procent)").fill("40")
-    field(page, "Vad som gjorts").fill("Tio personer fick stöd att lämna kriminella nätverk.")
-    field(page, "Bifoga en fil").set_input_files(
+    labelled(page, "Status").select_option(label="Enligt plan")
+    labelled(page, "Framsteg (procent)").fill("40")
+    labelled(page, "Vad som gjorts").fill("Tio personer fick stöd att lämna kriminella nätverk.")
+    labelled(page, "Bifoga en fil").set_input_files(
         files=[{"name": "Minnesanteckningar.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}]
     )
     screenshots(page, "request-form", folder)
@@ -198,7 +181,7 @@ def test_a_whole_round_from_invitation_to_report(
     a11y.check(page)
     screenshots(page, "review-page", folder)
     page.get_by_label("Återsänd den för komplettering").check()
-    field(page, "Kommentar").fill("Ange hur många av de tio som fortfarande får stöd.")
+    labelled(page, "Kommentar").fill("Ange hur många av de tio som fortfarande får stöd.")
     page.get_by_role("button", name="Spara beslutet").click()
     expect(page.get_by_role("main").locator(".alert-success")).to_contain_text("återsänd")
     a11y.check(page)
@@ -212,7 +195,9 @@ def test_a_whole_round_from_invitation_to_report(
     expect(page.get_by_role("main").locator(".alert-warning")).to_contain_text(
         "Ange hur många av de tio som fortfarande får stöd."
     )
-    field(page, "Vad som gjorts").fill("Tio personer fick stöd att lämna kriminella nätverk; sju får det fortfarande.")
+    labelled(page, "Vad som gjorts").fill(
+        "Tio personer fick stöd att lämna kriminella nätverk; sju får det fortfarande."
+    )
     page.get_by_role("button", name="Lämna in för granskning").click()
     expect(page.get_by_role("main").locator(".alert-success")).to_have_text(
         "Din lägesrapport är inlämnad. Länssamordnaren granskar den."
