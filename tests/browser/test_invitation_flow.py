@@ -19,6 +19,7 @@ from tests.worker import task_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
+
 def test_an_invited_officer_sets_a_password_and_lands_on_the_start_page(
     page, a11y, world, smtp_server, live_server, live_worker, tmp_path
 ):
