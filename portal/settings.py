@@ -89,6 +89,8 @@ if DJANGO_ENV in {"development", "test"}:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz, answered before the host check, the session and the rest of the site (portal/health.py).
+    "portal.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "user_sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -249,9 +251,36 @@ STATICFILES_DIRS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Uploaded documents and report PDFs: the folder MEDIA_ROOT by default (make run, one host), or an
+# S3-compatible object store shared by every web host and worker when OBJECT_STORE_BUCKET is set
+# (docs/deployment.md). Either way a file is complete under its name or absent: core/files/storage.py.
+OBJECT_STORE_BUCKET = env("OBJECT_STORE_BUCKET", default="")
+if OBJECT_STORE_BUCKET:
+    FILE_STORAGE = {
+        "BACKEND": "core.files.storage.AtomicObjectStorage",
+        "OPTIONS": {
+            "bucket_name": OBJECT_STORE_BUCKET,
+            # The store's address, e.g. https://s3.example-cloud.se; empty for AWS itself.
+            "endpoint_url": env("OBJECT_STORE_ENDPOINT_URL", default="") or None,
+            "region_name": env("OBJECT_STORE_REGION", default="") or None,
+            "access_key": env("OBJECT_STORE_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("OBJECT_STORE_SECRET_ACCESS_KEY", default="") or None,
+            # A folder inside the bucket, for a bucket shared with other systems.
+            "location": env("OBJECT_STORE_PREFIX", default=""),
+            # "path" (https://host/bucket/name) suits most S3-compatible stores; "virtual" for AWS-style hosts.
+            "addressing_style": env("OBJECT_STORE_ADDRESSING_STYLE", default="path"),
+            # A CA bundle's path for a store with a certificate of the authority's own CA.
+            "verify": env("OBJECT_STORE_CA_BUNDLE", default="") or None,
+            "connect_timeout": env.float("OBJECT_STORE_CONNECT_TIMEOUT", default=5),
+            "read_timeout": env.float("OBJECT_STORE_READ_TIMEOUT", default=30),
+            "max_attempts": env.int("OBJECT_STORE_MAX_ATTEMPTS", default=2),
+        },
+    }
+else:
+    # FileSystemStorage that never leaves a partial file (a full disk).
+    FILE_STORAGE = {"BACKEND": "core.files.storage.AtomicFileSystemStorage"}
 STORAGES = {
-    # FileSystemStorage that never leaves a partial file (a full disk): see core/files/storage.py.
-    "default": {"BACKEND": "core.files.storage.AtomicFileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -368,6 +397,10 @@ REPORT_STUCK_AFTER_SECONDS = env.int("REPORT_STUCK_AFTER_SECONDS", default=CELER
 # A report still queued after this long lost its message (the broker was down): the sweep sends it again.
 REPORT_RESEND_AFTER_SECONDS = env.int("REPORT_RESEND_AFTER_SECONDS", default=600)
 
+# --- Health check (/healthz, portal/health.py) -----------------------------------------
+# Seconds the check waits for the broker (the store: OBJECT_STORE_CONNECT_TIMEOUT).
+HEALTH_TIMEOUT = env.float("HEALTH_TIMEOUT", default=3)
+
 # --- Security headers -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -390,6 +423,8 @@ CONTENT_SECURITY_POLICY = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The health check is asked over plain HTTP on the internal hop (the proxy, the container's check).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, router, transaction
 from django.utils.translation import gettext, gettext_lazy
 
+from core.files.storage import StoreUnavailableError
 from core.files.validation import (
     _KIND_BY_CONTENT_TYPE,
     CONTENT_TYPES,
@@ -27,17 +28,22 @@ if TYPE_CHECKING:
 
 
 class DocumentNotStoredError(ValidationError):
-    """The upload passed every check but could not be written (disk full, media folder unwritable).
+    """The upload passed every check but could not be written (disk full, media folder unwritable, object store down).
 
     Raised by ``Document.save()``; nothing was stored and, inside ``transaction.atomic``, nothing
     saved. A view shows it on the form (``form.add_error("document", error)``).
     """
 
-    def __init__(self) -> None:
-        super().__init__(
-            gettext("The document could not be stored (the disk may be full). Nothing was saved; try again later."),
-            code="not_stored",
-        )
+    def __init__(self, unreachable: bool = False) -> None:
+        if unreachable:
+            message = gettext(
+                "The document could not be stored: the file store did not answer. Nothing was saved; try again later."
+            )
+        else:
+            message = gettext(
+                "The document could not be stored (the disk may be full). Nothing was saved; try again later."
+            )
+        super().__init__(message, code="not_stored")
 
 
 def document_upload_to(instance: Any, filename: str) -> str:
@@ -85,7 +91,7 @@ class Document(models.Model):
         try:
             super().save(*args, **kwargs)
         except OSError as error:
-            raise DocumentNotStoredError from error
+            raise DocumentNotStoredError(unreachable=isinstance(error, StoreUnavailableError)) from error
 
     def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         """Delete the row, and the file only once that commits: a rollback keeps both."""

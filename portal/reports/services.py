@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import FollowUpRound, RoundStatus
+from core.files.storage import StoreUnavailableError
 from core.jobs import enqueue
 from core.mail import site_url
 from core.models import Reminder
@@ -269,6 +270,8 @@ def _mark_done(report: Report, name: str, old: str, rendered) -> None:
 
 
 def _reason(error: Exception) -> str:
+    if isinstance(error, StoreUnavailableError):
+        return gettext("the report could not be saved: the file store did not answer. Try again later.")
     if isinstance(error, OSError):
         return gettext("the report could not be saved (the disk may be full). Try again later.")
     if isinstance(error, render.RefusedURLError):
