@@ -24,6 +24,7 @@ from actions.queries import normalised_name, similar_actors
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
+from core.files.models import Publicity
 from core.files.validation import ATTACHMENT_KINDS
 from core.forms import DateInput
 from core.rounds import round_date_errors
@@ -74,6 +75,14 @@ class ActorForm(forms.ModelForm):
 
 class ActionPlanForm(VersionedForm):
     document = DocumentField(label=_("Add a document"), required=False)
+    document_visibility = forms.ChoiceField(
+        label=_("Is the document public?"),
+        choices=Publicity.choices,
+        initial=Publicity.INTERNAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Applies to the document you add now. A public document is also shown on the public site."),
+    )
 
     class Meta:
         model = ActionPlan

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
-from core.files.models import Document
+from core.files.models import Document, Publicity
 from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet, ScopePath
 
 
@@ -95,8 +95,21 @@ class CountyPartQuerySet(ScopedQuerySet):
         return Q(**{f"{status}__in": PUBLISHED_PLAN_STATUSES})
 
     def published(self) -> CountyPartQuerySet:
-        """The rows of plans that are not drafts, whoever asks (reports, public material)."""
+        """The rows of plans that are not drafts, whoever asks (reports, the county's material)."""
         return self.filter(self.published_q())
+
+    def public_q(self) -> Q:
+        """What everyone reads without signing in: the rows of active and completed plans (a draft is
+        its county's coordinators', an archived plan is kept for the record, not shown); rows of a
+        county outside any plan (support activities) are all public."""
+        if self.plan_path is None:
+            return Q()
+        status = f"{self.plan_path}__status" if self.plan_path else "status"
+        return Q(**{f"{status}__in": PUBLIC_PLAN_STATUSES})
+
+    def public(self) -> CountyPartQuerySet:
+        """The public site's and the open-data API's rows: ``public_q``."""
+        return self.filter(self.public_q())
 
 
 class ActionPlanQuerySet(CountyPartQuerySet):
@@ -112,6 +125,8 @@ class PlanStatus(models.TextChoices):
 
 # Every status but draft: a plan in one of them is read by its whole county.
 PUBLISHED_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.COMPLETED, PlanStatus.ARCHIVED)
+# What everyone reads without signing in (the public site, the open-data API).
+PUBLIC_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.COMPLETED)
 
 
 class ActionPlan(Versioned):
@@ -161,9 +176,16 @@ class PlanDocumentQuerySet(CountyPartQuerySet):
     scope_path = ScopePath(county="plan__county")
     plan_path = "plan"
 
+    def public_q(self) -> Q:
+        """A document of a public plan, made public (the default is internal)."""
+        return super().public_q() & Q(visibility=Publicity.PUBLIC)
+
 
 class PlanDocument(Document):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents", verbose_name=_("plan"))
+    visibility = models.CharField(
+        _("public or not"), max_length=16, choices=Publicity.choices, default=Publicity.INTERNAL
+    )
 
     objects = PlanDocumentQuerySet.as_manager()
 

@@ -38,7 +38,7 @@ from actions.models import (
 from actions.queries import colleagues_for
 from core.concurrency import save_versioned
 from core.editing import RowChange, save_rows, save_values
-from core.files.models import fill_document
+from core.files.models import Publicity, fill_document
 from core.files.validation import ATTACHMENT_KINDS
 from core.jobs import enqueue
 from core.rounds import round_date_errors
@@ -73,25 +73,36 @@ def ensure_national_statuses() -> None:
 
 
 @transaction.atomic
-def create_plan(county: County, values: dict, *, document=None, user=None) -> ActionPlan:
-    """A new plan of ``county``, with the document uploaded with it (the plan and its document, or neither)."""
+def create_plan(
+    county: County, values: dict, *, document=None, document_visibility: str = Publicity.INTERNAL, user=None
+) -> ActionPlan:
+    """A new plan of ``county``, with the document uploaded with it (the plan and its document, or neither);
+    the document is internal unless ``document_visibility`` makes it public."""
     plan = save_values(ActionPlan(county=county), values)
-    _attach_plan_document(plan, document, user)
+    _attach_plan_document(plan, document, user, document_visibility)
     return plan
 
 
 @transaction.atomic
-def update_plan(plan: ActionPlan, values: dict, *, seen_version: int | None, document=None, user=None) -> ActionPlan:
+def update_plan(
+    plan: ActionPlan,
+    values: dict,
+    *,
+    seen_version: int | None,
+    document=None,
+    document_visibility: str = Publicity.INTERNAL,
+    user=None,
+) -> ActionPlan:
     """Save changes to a plan (refusing to overwrite a newer version), and a newly uploaded document."""
     save_versioned(plan, values, seen_version=seen_version)
-    _attach_plan_document(plan, document, user)
+    _attach_plan_document(plan, document, user, document_visibility)
     return plan
 
 
-def _attach_plan_document(plan: ActionPlan, document, user) -> None:
+def _attach_plan_document(plan: ActionPlan, document, user, visibility: str) -> None:
     """Store an uploaded document with the plan; ``DocumentNotStoredError`` undoes the whole save."""
     if document:
-        fill_document(PlanDocument(plan=plan), document, user).save()
+        fill_document(PlanDocument(plan=plan, visibility=visibility or Publicity.INTERNAL), document, user).save()
 
 
 def create_measure(plan: ActionPlan, values: dict) -> Measure:

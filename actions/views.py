@@ -79,13 +79,16 @@ def plan_list(request, code):
 
 def _save_plan(request, form, *, county=None):
     """Create the plan (in ``county``) or save the edited one; None when the form shows why not."""
-    document = form.cleaned_data.get("document")
+    document = {
+        "document": form.cleaned_data.get("document"),
+        "document_visibility": form.cleaned_data.get("document_visibility") or "",
+    }
     try:
         if county is not None:
-            plan = services.create_plan(county, form_values(form), document=document, user=request.user)
+            plan = services.create_plan(county, form_values(form), **document, user=request.user)
         else:
             plan = services.update_plan(
-                form.instance, form_values(form), seen_version=form.seen_version, document=document, user=request.user
+                form.instance, form_values(form), seen_version=form.seen_version, **document, user=request.user
             )
     except ConcurrentEditError:
         handle_conflict(form)

@@ -206,6 +206,7 @@ def _pledges(municipalities: dict[str, Municipality]) -> None:
                 author_name="Annica Nilsson",
                 assessment=assessment,
                 summary=summary,
+                published_at=timezone.make_aware(datetime.datetime.combine(date, datetime.time(12))),
             )
             for commitment in created:
                 done.items.create(commitment=commitment, status=CommitmentStatus.DONE)
@@ -326,6 +327,8 @@ def load_municipal_round_demo() -> None:
             reviewed_by=coordinator if decided else None,
             reviewed_at=now - datetime.timedelta(days=2) if decided else None,
             review_comment=comment,
+            # The coordinator's approval publishes a round's follow-up.
+            published_at=now - datetime.timedelta(days=2) if state == UpdateState.APPROVED else None,
         )
         items = target.commitments.all() if is_pledge else target.deliverables.all()
         for item in items:

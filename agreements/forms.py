@@ -26,6 +26,7 @@ from agreements.queries import item_key
 from core.concurrency import VersionedForm
 from core.editing import ParentAwareFormSet
 from core.files.fields import DocumentField
+from core.files.models import Publicity
 from core.forms import DateInput
 from core.rounds import round_date_errors
 from municipalities.models import Municipality
@@ -57,6 +58,14 @@ class RelatedMeasuresMixin:
 
 class AgreementForm(RelatedMeasuresMixin, VersionedForm):
     document = DocumentField(label=_("Add a document"), required=False)
+    document_visibility = forms.ChoiceField(
+        label=_("Is the document public?"),
+        choices=Publicity.choices,
+        initial=Publicity.INTERNAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Applies to the document you add now. A public document is also shown on the public site."),
+    )
 
     class Meta:
         model = CooperationAgreement
@@ -212,6 +221,11 @@ class FollowUpForm(forms.Form):
     date = forms.DateField(label=_("Date of the follow-up"), widget=DATE, initial=timezone.localdate)
     assessment = forms.ChoiceField(label=_("Overall assessment"), choices=Assessment.choices)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    publish = forms.BooleanField(
+        label=_("Publish the follow-up on the public site"),
+        required=False,
+        help_text=_("Residents then read it beside the pledge: what was promised, and what was done."),
+    )
 
     def __init__(self, *args, items, **kwargs):
         """``items``: the commitments or deliverables to answer, as (key, label) pairs."""
@@ -334,6 +348,8 @@ class RoundFollowUpForm(FollowUpForm):
 
     def __init__(self, *args, items, follow_up: FollowUp | None = None, **kwargs):
         super().__init__(*args, items=items, **kwargs)
+        # A follow-up asked for in a round is published by the coordinator's approval.
+        del self.fields["publish"]
         if follow_up is not None and not self.is_bound:
             self.initial.update(
                 {"date": follow_up.date, "assessment": follow_up.assessment, "summary": follow_up.summary}

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import OUTSTANDING_STATES, RequestState, RoundStatus, UpdateState, default_reminder_days
 from core.concurrency import Versioned
-from core.files.models import Document
+from core.files.models import Document, Publicity
 from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet, ScopePath
 
 # --- Focus areas (a vocabulary the county can extend) ------------------------------------------
@@ -67,6 +67,10 @@ class MunicipalDocumentQuerySet(ScopedQuerySet):
 
     def editable_q(self, scope: Scope) -> Q:
         return self.owner_q(scope)
+
+    def public(self) -> MunicipalDocumentQuerySet:
+        """What everyone reads without signing in (the public site, the open-data API): ``public_q``."""
+        return self.filter(self.public_q)
 
 
 # --- Cooperation agreements ------------------------------------------------------------------------
@@ -222,12 +226,23 @@ class Deliverable(models.Model):
         return self.title
 
 
+class AgreementDocumentQuerySet(AgreementPartQuerySet):
+    """Read with the agreement inside the portal (``public_q``: the agreement is no draft); on the
+    public site only when, besides, it was made public."""
+
+    def public(self) -> AgreementDocumentQuerySet:
+        return self.filter(self.public_q & Q(visibility=Publicity.PUBLIC))
+
+
 class AgreementDocument(Document):
     agreement = models.ForeignKey(
         CooperationAgreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
     )
+    visibility = models.CharField(
+        _("public or not"), max_length=16, choices=Publicity.choices, default=Publicity.INTERNAL
+    )
 
-    objects = AgreementPartQuerySet.as_manager()
+    objects = AgreementDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreement document")
@@ -380,17 +395,25 @@ class FollowUpQuerySet(MunicipalDocumentQuerySet):
     municipal follow-up round counts once approved: until then it is read by its author, the people
     asked for it and the county's coordinators (a follow-up outside a round is approved when recorded)."""
 
+    # The pledge or agreement followed up is public.
+    target_public_q = Q(pledge__status=PledgeStatus.PUBLISHED) | Q(
+        agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED]
+    )
+    # On the public site: published (by the officer, or by the coordinator's approval in a round),
+    # approved, and of a public pledge or agreement.
+    site_public_q = Q(state=UpdateState.APPROVED, published_at__isnull=False) & target_public_q
+
     def visible_q(self, scope: Scope) -> Q:
-        public = Q(pledge__status=PledgeStatus.PUBLISHED) | Q(
-            agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED]
-        )
-        readable = self.scope_path.in_counties(scope.read_counties) & (public | self.owner_q(scope))
+        readable = self.scope_path.in_counties(scope.read_counties) & (self.target_public_q | self.owner_q(scope))
         return readable & (
             Q(state=UpdateState.APPROVED)
             | (Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[]))
             | _asked_q(scope, "follow_up_id")
             | self.scope_path.in_counties(scope.coordinator_counties)
         )
+
+    def public(self) -> FollowUpQuerySet:
+        return self.filter(self.site_public_q)
 
     def approved(self) -> FollowUpQuerySet:
         """The follow-ups that count: on the pledge's and agreement's pages, in lists and reports."""
@@ -429,6 +452,12 @@ class FollowUp(models.Model):
         verbose_name=_("reviewed by"),
     )
     review_comment = models.TextField(_("comment from the review"), blank=True, max_length=4000)
+    published_at = models.DateTimeField(
+        _("published on the public site"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the officer, or by the coordinator's approval of a follow-up asked for in a round."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The review's decisions are read from the history (who returned or approved, when, with what comment).
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -458,6 +487,10 @@ class FollowUp(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.state == UpdateState.APPROVED
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class FollowUpItem(models.Model):

@@ -27,7 +27,7 @@ from agreements.models import (
 from agreements.queries import colleagues_for
 from core.concurrency import save_versioned
 from core.editing import save_values
-from core.files.models import fill_document
+from core.files.models import Publicity, fill_document
 from core.jobs import enqueue
 from core.rounds import OUTSTANDING, round_date_errors
 from municipalities.models import County, Municipality
@@ -58,15 +58,18 @@ def save_agreement(
     municipality: Municipality,
     seen_version: int | None = None,
     document=None,
+    document_visibility: str = Publicity.INTERNAL,
     user=None,
 ) -> CooperationAgreement:
     """Create an agreement of ``municipality`` (``agreement`` None) or save changes to one (refusing to
-    overwrite a newer version), with a newly uploaded document: all of it, or nothing."""
+    overwrite a newer version), with a newly uploaded document (internal unless ``document_visibility``
+    says public): all of it, or nothing."""
     if agreement is None:
         agreement = CooperationAgreement(municipality=municipality)
     save_versioned(agreement, values, seen_version=seen_version)
     if document:
-        fill_document(AgreementDocument(agreement=agreement), document, user).save()
+        new_document = AgreementDocument(agreement=agreement, visibility=document_visibility or Publicity.INTERNAL)
+        fill_document(new_document, document, user).save()
     return agreement
 
 
@@ -97,12 +100,14 @@ def record_follow_up(
     summary: str,
     answers: dict[int, tuple[str, str]],
     user,
+    publish: bool = False,
 ) -> FollowUp:
     """Record a follow-up of a published pledge or an active agreement, item by item.
 
     The answers also become the commitments' (or deliverables') current status, so the
     pledge page shows what the latest follow-up said. ``answers`` maps each item's id (a
-    commitment's or a deliverable's) to its (status, comment).
+    commitment's or a deliverable's) to its (status, comment). With ``publish`` the officer
+    publishes it on the public site at once.
     """
     _check_followable(target)
     follow_up = FollowUp.objects.create(
@@ -114,9 +119,27 @@ def record_follow_up(
         author_name=user.get_full_name() or user.get_username(),
         assessment=assessment,
         summary=summary,
+        published_at=timezone.now() if publish else None,
     )
     _save_items(follow_up, target, answers)
     _apply_answers(follow_up)
+    return follow_up
+
+
+@transaction.atomic
+def set_follow_up_published(follow_up: FollowUp, publish: bool, *, user) -> FollowUp:
+    """Publish an approved follow-up on the public site, or withdraw it from there.
+
+    A follow-up waiting for review cannot be published: the coordinator's approval publishes it.
+    """
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if publish and follow_up.state != UpdateState.APPROVED:
+        raise ValidationError(gettext("Only an approved follow-up can be published."))
+    if publish == follow_up.is_published:
+        return follow_up
+    follow_up.published_at = timezone.now() if publish else None
+    follow_up._history_user = user
+    follow_up.save(update_fields=["published_at"])
     return follow_up
 
 
@@ -372,6 +395,9 @@ def review_follow_up(follow_up: FollowUp, decision: str, *, comment: str, user) 
     follow_up.state = UpdateState.APPROVED if decision == Decision.APPROVE else UpdateState.RETURNED
     follow_up.review_comment = comment.strip()
     follow_up.reviewed_by, follow_up.reviewed_at = user, timezone.now()
+    if decision == Decision.APPROVE and follow_up.published_at is None:
+        # The coordinator's approval of a follow-up asked for in a round publishes it.
+        follow_up.published_at = follow_up.reviewed_at
     follow_up._history_user = user
     follow_up.save()
     if decision == Decision.APPROVE:

@@ -211,6 +211,7 @@ def _agreement_form(request, municipality, agreement=None):
                 municipality=municipality,
                 seen_version=form.seen_version,
                 document=form.cleaned_data.get("document"),
+                document_visibility=form.cleaned_data.get("document_visibility") or "",
                 user=request.user,
             )
         except ConcurrentEditError:
@@ -433,6 +434,7 @@ def follow_up_create(request, kind, pk):
                 summary=form.cleaned_data["summary"],
                 answers=form.answers(),
                 user=request.user,
+                publish=form.cleaned_data["publish"],
             )
         except ValidationError as error:
             form.add_error(None, error)

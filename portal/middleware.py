@@ -20,6 +20,9 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        if getattr(response, "language_in_url", False):
+            # A public page (portal/public/): its language is its URL's, whatever the cookie says.
+            return response
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response

@@ -61,21 +61,26 @@ def clean_query(query: str | None) -> str:
     return (query or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH].strip()
 
 
-def search(user: Any, query: str | None, limit: int = 50, *, backend: str | None = None) -> list[Result]:
+def search(
+    user: Any, query: str | None, limit: int = 50, *, backend: str | None = None, specs: Any = None
+) -> list[Result]:
     """What ``user`` may see that matches ``query``, best first, at most ``limit`` results.
 
     ``backend`` is "fulltext" (PostgreSQL) or "plain"; by default the database decides.
     Queries shorter than two characters return nothing without asking the database.
+    ``specs``: what is searched, by default every registered ``SearchSpec``; the public site
+    passes its own (public rows, public URLs: ``portal/public/search.py``).
     """
+    specs = search_specs() if specs is None else specs
     query = clean_query(query)
     if len(query) < MIN_QUERY_LENGTH or limit <= 0:
         return []
     if backend is None:
         backend = "fulltext" if connection.vendor == "postgresql" else "plain"
     if backend == "fulltext":
-        results = _fulltext_search(user, query, limit)
+        results = _fulltext_search(user, query, limit, specs)
     elif backend == "plain":
-        results = _plain_search(user, query, limit)
+        results = _plain_search(user, query, limit, specs)
     else:
         raise ValueError(f"Unknown search backend: {backend!r}")
     results.sort(key=lambda result: result.rank, reverse=True)
@@ -111,12 +116,12 @@ def _marked(headline: str | None, start: str, stop: str) -> SafeString:
     return _with_marks(headline or "", re.compile(f"{start}(.*?){stop}", re.DOTALL), group=1)
 
 
-def _fulltext_search(user: Any, query: str, limit: int) -> list[Result]:
+def _fulltext_search(user: Any, query: str, limit: int, specs: Any) -> list[Result]:
     token = secrets.token_hex(8)
     start, stop = f"tpmarkstart{token}", f"tpmarkstop{token}"
     search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
     results: list[Result] = []
-    for spec in search_specs():
+    for spec in specs:
         vector = SearchVector(spec.title_field, config=CONFIG, weight="A")
         if spec.body_fields:
             vector = vector + SearchVector(*spec.body_fields, config=CONFIG, weight="B")
@@ -194,12 +199,12 @@ def plain_snippet(text: str, words: list[str]) -> SafeString:
     return format_html("{}{}{}", prefix, marked, suffix)
 
 
-def _plain_search(user: Any, query: str, limit: int) -> list[Result]:
+def _plain_search(user: Any, query: str, limit: int, specs: Any) -> list[Result]:
     words = query_words(query)
     if not words:
         return []
     results: list[Result] = []
-    for spec in search_specs():
+    for spec in specs:
         condition = Q()
         rank: Any = Value(0)
         for word in words:

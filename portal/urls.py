@@ -46,5 +46,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("agreements.urls")),
     path("api/", include("portal.api.urls")),
+    path("trygghet/", include(("portal.public.urls", "public"), namespace="public")),
+    path("en/trygghet/", include(("portal.public.urls", "public"), namespace="public_en")),
     path("admin/", admin.site.urls),
 ]

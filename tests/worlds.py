@@ -23,6 +23,7 @@ from django.utils import timezone
 from actions.models import (
     ActionPlan,
     Actor,
+    Comment,
     FollowUpRound,
     Indicator,
     Measure,
@@ -44,11 +45,12 @@ from agreements.models import (
     MunicipalRequest,
     MunicipalRound,
     QualityReview,
+    Signatory,
 )
 from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
 from core.roles import Role
-from municipalities.models import ComplianceDocument, County, Municipality
+from municipalities.models import ComplianceDocument, Coordinator, CouncilMember, County, Municipality
 from portal.models import ApiToken, Grant, Invitation, Report, ReportStatus, token_hash
 from portal.services import issue_token
 from tests.factories import (
@@ -724,3 +726,140 @@ class PoisonedWorld(HostileWorld):
     write: ``fields_poisoned`` says in how many."""
 
     fields_poisoned: int
+
+
+# --- the public site ----------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class PublicWorld(AgreementsWorld):
+    """Published and unpublished material side by side, for the public site: what must be found on
+    it (``published``: each public pledge, follow-up and agreement by the text that names it) and
+    what must never be (``hidden``: drafts, an unpublished follow-up, internal documents, reviews,
+    comments, people's e-mail addresses and telephone numbers)."""
+
+    own_plan: ActionPlan
+    draft_plan: ActionPlan
+    draft_pledge: CitizenPledge  # the world's own_draft, by the name the permission matrix reads
+    earlier_pledge: CitizenPledge
+    ended_agreement: CooperationAgreement
+    draft_agreement: CooperationAgreement
+    published_follow_up: FollowUp
+    round_follow_up: FollowUp
+    unpublished_follow_up: FollowUp
+    public_document: AgreementDocument
+    internal_document: AgreementDocument
+    published: dict[str, str]
+    hidden: dict[str, str]
+
+
+def with_public_material(world: AgreementsWorld) -> PublicWorld:
+    make_current(world)
+    lund, officer = world.own_municipality, world.user(Role.MUNICIPAL_OFFICER)
+    national_statuses()
+    plan = ActionPlanFactory(county=world.own_county, title="Skåne tillsammans mot brott")
+    measure = MeasureFactory(plan=plan, number=1, title="Trygga mötesplatser för unga")
+    MeasureActorFactory(measure=measure, actor=world.police, role="lead")
+    Comment.objects.create(measure=measure, author=officer, author_name="Annica", body="Intern tråd om lokalerna")
+    draft_plan = ActionPlanFactory(county=world.own_county, title="Hemligt planutkast", status="draft")
+    MeasureFactory(plan=draft_plan, number=1, title="Insats i planutkastet")
+    earlier = PledgeFactory(
+        municipality=lund,
+        title="Medborgarlöfte Lund 2024",
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+    )
+    ended = AgreementFactory(
+        municipality=lund, title="Överenskommelse Lund 2020–2023", start_year=2020, end_year=2023, status="ended"
+    )
+    draft_agreement = AgreementFactory(municipality=lund, title="Utkast till ny överenskommelse", status="draft")
+    Signatory.objects.create(
+        agreement=world.own_agreement, name="Philip Sandberg", title="Kommunstyrelsens ordförande", organisation="Lund"
+    )
+    Coordinator.objects.create(
+        municipality=lund, name="Samordnaren Nilsson", email="samordnare.nilsson@lund.se", phone="046-359 50 00"
+    )
+    CouncilMember.objects.create(municipality=lund, name="Rådsledamot Ek", organisation="Polisen", kind="police")
+    world.own_pledge.reviews.update(comments="Granskarens kommentar om löftet")
+    answers = {pk: ("done", "Klart") for pk, _label in agreement_queries.follow_up_items(world.own_pledge)}
+    published = agreement_services.record_follow_up(
+        world.own_pledge,
+        date=TODAY,
+        assessment="good",
+        summary="Trygghetsvandringar i centrum genomfördes",
+        answers=answers,
+        user=officer,
+        publish=True,
+    )
+    unpublished = agreement_services.record_follow_up(
+        world.own_pledge,
+        date=TODAY,
+        assessment="partly",
+        summary="Opublicerad uppföljning om kameror",
+        answers=answers,
+        user=officer,
+    )
+    round_ = open_municipal_round(world.own_county, user=world.user(Role.COUNTY_COORDINATOR))
+    request = round_.requests.get(agreement=world.own_agreement)
+    round_follow_up = agreement_services.save_round_follow_up(
+        request,
+        date=TODAY,
+        assessment="good",
+        summary="Lägesbilden togs fram tillsammans",
+        answers={pk: ("ongoing", "") for pk, _l in agreement_queries.follow_up_items(world.own_agreement)},
+        user=officer,
+        submit=True,
+    )
+    agreement_services.review_follow_up(
+        round_follow_up, "approve", comment="Godkänd av samordnaren", user=world.user(Role.COUNTY_COORDINATOR)
+    )
+    round_follow_up.refresh_from_db()
+    public_document = stored_document(
+        AgreementDocument(agreement=world.own_agreement, visibility="public"), "Offentligt avtal.pdf"
+    )
+    internal_document = stored_document(AgreementDocument(agreement=world.own_agreement), "Internt underlag.pdf")
+    return grown(
+        PublicWorld,
+        world,
+        own_plan=plan,
+        draft_plan=draft_plan,
+        draft_pledge=world.own_draft,
+        earlier_pledge=earlier,
+        ended_agreement=ended,
+        draft_agreement=draft_agreement,
+        published_follow_up=published,
+        round_follow_up=round_follow_up,
+        unpublished_follow_up=unpublished,
+        public_document=public_document,
+        internal_document=internal_document,
+        published={
+            "own pledge": world.own_pledge.title,
+            "foreign pledge": world.foreign_pledge.title,
+            "earlier pledge": earlier.title,
+            "own agreement": world.own_agreement.title,
+            "foreign agreement": world.foreign_agreement.title,
+            "ended agreement": ended.title,
+            "published follow-up": published.summary,
+            "round follow-up": round_follow_up.summary,
+            "public document": public_document.original_name,
+            "signatory": "Kommunstyrelsens ordförande Philip Sandberg",
+            "plan": plan.title,
+            "measure": measure.title,
+        },
+        hidden={
+            "draft pledge": world.own_draft.title,
+            "draft agreement": draft_agreement.title,
+            "draft plan": draft_plan.title,
+            "unpublished follow-up": unpublished.summary,
+            "internal document": internal_document.original_name,
+            "review": "Granskarens kommentar om löftet",
+            "review of the round": "Godkänd av samordnaren",
+            "comment": "Intern tråd om lokalerna",
+            "coordinator's e-mail": "samordnare.nilsson@lund.se",
+            "coordinator's phone": "046-359 50 00",
+            "coordinator": "Samordnaren Nilsson",
+            "council member": "Rådsledamot Ek",
+            "officer's e-mail": officer.email,
+            "author": officer.get_full_name() or officer.username,
+        },
+    )

@@ -58,6 +58,14 @@ def document_upload_to(instance: Any, filename: str) -> str:
     return f"documents/{instance._meta.app_label}/{uuid4().hex}.{EXTENSIONS[kind][0]}"
 
 
+class Publicity(models.TextChoices):
+    """Whether a document is also shown on the public site: a choice beside who reads it inside
+    the portal, never the default (an upload is internal until someone chooses otherwise)."""
+
+    INTERNAL = "internal", gettext_lazy("In the portal only")
+    PUBLIC = "public", gettext_lazy("Public: also on the public site, for everyone")
+
+
 class Document(models.Model):
     """Abstract base of every app's document table: the stored file and what is known about it.
 

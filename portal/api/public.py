@@ -1,12 +1,14 @@
 """What the API serves, in one place: public material for anonymous callers, the user's
 scope for a token.
 
-Public (no token) means:
+Public (no token) is what the public site shows too, read through the same QuerySet methods
+(``Model.objects.public()``, see ``portal/public/queries.py``):
 
 - counties and municipalities: all of them, with each municipality's compliance states
   (one per obligation of Lag (2023:196), derived with ``compliance_state``) and its latest
   key figures;
-- regional action plans with status *active* or *completed*, with all their measures;
+- regional action plans with status *active* or *completed*, with all their measures
+  (``CountyPartQuerySet.public_q``);
 - citizen pledges with status *published* (``PledgeQuerySet.public_q``);
 - cooperation agreements with status *active* or *ended* (``AgreementQuerySet.public_q``).
 
@@ -19,39 +21,16 @@ county only (a national administrator sees everything).
 
 from __future__ import annotations
 
-from actions.models import ActionPlan, PlanStatus
-from agreements.models import AgreementQuerySet, CitizenPledge, CooperationAgreement, PledgeQuerySet
+from actions.models import ActionPlan
+from agreements.models import CitizenPledge, CooperationAgreement
 from municipalities.models import County, Municipality
 
-PUBLIC_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.COMPLETED)
-
-
-def public_counties():
-    return County.objects.all()
-
-
-def public_municipalities():
-    return Municipality.objects.all()
-
-
-def public_plans():
-    return ActionPlan.objects.filter(status__in=PUBLIC_PLAN_STATUSES)
-
-
-def public_pledges():
-    return CitizenPledge.objects.filter(PledgeQuerySet.public_q)
-
-
-def public_agreements():
-    return CooperationAgreement.objects.filter(AgreementQuerySet.public_q)
-
-
 PUBLIC = {
-    County: public_counties,
-    Municipality: public_municipalities,
-    ActionPlan: public_plans,
-    CitizenPledge: public_pledges,
-    CooperationAgreement: public_agreements,
+    County: County.objects.all,
+    Municipality: Municipality.objects.all,
+    ActionPlan: ActionPlan.objects.public,
+    CitizenPledge: CitizenPledge.objects.public,
+    CooperationAgreement: CooperationAgreement.objects.public,
 }
 
 

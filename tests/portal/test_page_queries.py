@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 from user_sessions.backends.db import SessionStore
 from user_sessions.models import Session
 
@@ -53,6 +54,7 @@ from agreements.models import (
     Assessment,
     CitizenPledge,
     CommitmentStatus,
+    CooperationAgreement,
     Deliverable,
     FocusArea,
     FollowUp,
@@ -221,6 +223,18 @@ def _officer(data) -> dict:
     return {"code": data.county.code, "user_id": data.users[OFFICER].pk}
 
 
+def _public_place(data) -> dict:
+    return {"municipality": slugify(data.municipality.name)}
+
+
+def _public_agreement(data) -> int:
+    return CooperationAgreement.objects.public().filter(municipality=data.municipality).order_by("pk").first().pk
+
+
+def _public_agreement_page(data) -> dict:
+    return {**_public_place(data), "pk": _public_agreement(data)}
+
+
 PAGES: list[Page] = [
     # Dashboards, one per role.
     *(Page("portal:home", role, label=role) for role in (COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN)),
@@ -387,7 +401,21 @@ PAGES: list[Page] = [
     Page("twofactor:enrol", COORDINATOR, grows=False),
     Page("twofactor:recovery_codes", COORDINATOR, grows=False),
     Page("twofactor:reset", ADMIN, lambda data: {"pk": data.users[COORDINATOR].pk}, grows=False),
+    # The public site, in Swedish and in English (the language is the URL's).
+    *(
+        page
+        for namespace in ("public", "public_en")
+        for page in (
+            Page(f"{namespace}:sweden", ANONYMOUS),
+            Page(f"{namespace}:search", ANONYMOUS, query=f"q={SEARCH}"),
+            Page(f"{namespace}:county", ANONYMOUS, lambda data: {"county": slugify(data.county.name)}),
+            Page(f"{namespace}:municipality", ANONYMOUS, _public_place),
+            Page(f"{namespace}:pledge", ANONYMOUS, lambda data: {**_public_place(data), "pk": data.pledge.pk}),
+            Page(f"{namespace}:agreement", ANONYMOUS, _public_agreement_page),
+        )
+    ),
 ]
+
 
 # URL names that are not pages to measure, and why.
 EXCLUDED = {
@@ -428,6 +456,7 @@ EXCLUDED_NAMESPACES = ("admin:",)
 # HTML answers that are parts of a page (htmx swaps them in), not pages with a frame of their own.
 FRAGMENTS = {"portal:report_status": "the report's status, polled into the report page"}
 LANGUAGES = ("sv", "en")
+PUBLIC_LANGUAGES = {"public": "sv", "public_en": "en"}
 
 
 # --- Building a data size -------------------------------------------------------------------------
@@ -679,7 +708,11 @@ def measure(client: Client, data: Data, page: Page) -> Measurement:
     sql = tuple(q["sql"] for q in queries.captured_queries)
     content_type = response.get("Content-Type", "")
     frame = None
-    if content_type.startswith("text/html"):
+    if content_type.startswith("text/html") and page.name.split(":")[0] in PUBLIC_LANGUAGES:
+        # The public site's language is its URL's, not the language switch's.
+        language = PUBLIC_LANGUAGES[page.name.split(":")[0]]
+        frame = {language: frame_problems(body.decode(), language)}
+    elif content_type.startswith("text/html"):
         frame = {settings.LANGUAGE_CODE: frame_problems(body.decode(), settings.LANGUAGE_CODE)}
         for language in LANGUAGES:
             if language not in frame:

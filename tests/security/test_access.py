@@ -49,6 +49,7 @@ from tests.matrix_rows.municipalities import ROWS as MUNICIPALITIES_ROWS
 from tests.matrix_rows.people import ROWS as PEOPLE_ROWS
 from tests.matrix_rows.portal import ROWS as PORTAL_ROWS
 from tests.matrix_rows.privacy import ROWS as PRIVACY_ROWS
+from tests.matrix_rows.public import ROWS as PUBLIC_ROWS
 from tests.matrix_rows.sso import ROWS as SSO_ROWS
 from tests.matrix_rows.twofactor import ROWS as TWOFACTOR_ROWS
 from tests.worlds import with_everything
@@ -148,6 +149,7 @@ ALL_ROWS = [
     *AGREEMENTS_ROWS,
     *TWOFACTOR_ROWS,
     *SSO_ROWS,
+    *PUBLIC_ROWS,
     *ROWS,
 ]
 

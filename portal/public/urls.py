@@ -1,0 +1,15 @@
+"""The public site's pages; included twice by ``portal/urls.py``: ``/trygghet/`` (Swedish, namespace
+``public``) and ``/en/trygghet/`` (English, ``public_en``)."""
+
+from django.urls import path
+
+from portal.public import views
+
+urlpatterns = [
+    path("", views.sweden, name="sweden"),
+    path("sok/", views.search_page, name="search"),
+    path("lan/<slug:county>/", views.county, name="county"),
+    path("<slug:municipality>/", views.municipality, name="municipality"),
+    path("<slug:municipality>/medborgarloften/<int:pk>/", views.pledge, name="pledge"),
+    path("<slug:municipality>/overenskommelser/<int:pk>/", views.agreement, name="agreement"),
+]
