@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import sys
 import uuid
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from tests.resilience.stack import Service, answers, free_port
+from tests.resilience.stack import Service, free_port
 
 ACCESS_KEY = "portal-test-key"
 SECRET_KEY = "portal-test-secret"  # the test server accepts any
@@ -37,7 +38,14 @@ class ObjectStoreServer:
     def start(self) -> None:
         argv = [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)]
         self.service = Service("object store (moto)", argv, self.folder / "objectstore.log", dict(os.environ))
-        self.service.wait_for(lambda: answers(self.port), 60, "the object store to answer")
+        self.service.wait_for(self._answers, 60, "the object store to answer")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=1):
+                return True
+        except OSError:
+            return False
 
     def stop(self) -> None:
         """Stopping moto's server loses what it stored, like a store whose data is gone: tests that
