@@ -25,6 +25,13 @@ fi
 if [ "$with_browser" = 1 ] && ! command -v "${JAVA:-java}" >/dev/null 2>&1; then
   missing+=(default-jre-headless)
 fi
+# The deployment tests: pg_dump/pg_restore for the backup drill, `ip` for the two hosts' network namespaces.
+if [ "$with_browser" = 1 ] && ! command -v pg_dump >/dev/null 2>&1; then
+  missing+=(postgresql-client)
+fi
+if [ "$with_browser" = 1 ] && ! command -v ip >/dev/null 2>&1; then
+  missing+=(iproute2)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then

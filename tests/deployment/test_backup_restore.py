@@ -4,17 +4,21 @@ The source is the test database (the demo, generated national data for Skåne, u
 built report) with its files in a bucket of a real S3 server; ``manage.py backup`` writes the archive,
 ``manage.py restore`` (another process, as on the machine that replaces the lost one) loads it into a new,
 empty PostgreSQL database and an empty bucket. Every row of every table, every sequence and every file
-must be identical; the restored portal serves the pages, the documents and the report.
+must be identical; the restored portal serves the pages, the documents and the report. The same drill
+runs on SQLite and a folder, as ``make run`` keeps them.
 """
 
+import contextlib
 import hashlib
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tarfile
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -222,3 +226,58 @@ def test_a_damaged_archive_is_refused_before_anything_is_restored(
     assert "does not match its checksum" in result.stderr
     assert contents(target_db) == {}
     assert object_store.checksums(target_bucket) == {}
+
+
+def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: sorted(map(repr, conn.execute(f'SELECT * FROM "{table}"'))) for table in tables}  # noqa: S608
+
+
+def folder_checksums(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_with_sqlite_and_a_folder_as_make_run_has_them_the_drill_restores_every_row_and_file(tmp_path):
+    def installation(name: str) -> dict[str, str]:
+        return {
+            "DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3",
+            "MEDIA_ROOT": str(tmp_path / name / "media"),
+            "OBJECT_STORE_BUCKET": "",
+            "REDIS_URL": "",
+            "EMBEDDED_BROKER_DIR": str(tmp_path / name / "broker"),
+            "CACHE_DIR": str(tmp_path / name / "cache"),
+        }
+
+    source, target = installation("source"), installation("restored")
+    for step in (("migrate", "--noinput", "-v", "0"), ("load_demo",)):
+        result = manage(*step, env=source)
+        assert result.returncode == 0, result.stderr[-3000:]
+    environment = {**os.environ, "DJANGO_ENV": "test", "DEBUG": "false", **source}
+    filled = subprocess.run(
+        [sys.executable, "-m", "tests.deployment.fill_installation"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert filled.returncode == 0, filled.stderr[-3000:]
+    source_files = folder_checksums(tmp_path / "source" / "media")
+    assert {path.split("/")[0] for path in source_files} == {"documents", "reports"}
+
+    archive = tmp_path / "make-run.tar"
+    result = manage("backup", str(archive), env=source)
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = manage("restore", str(archive), env=target)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    expected = sqlite_rows(tmp_path / "source.sqlite3")
+    assert expected["municipalities_compliancedocument"]
+    assert sqlite_rows(tmp_path / "restored.sqlite3") == expected
+    assert folder_checksums(tmp_path / "restored" / "media") == source_files
