@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core import registry
+from core import caching, registry
 
 
 class AgreementsConfig(AppConfig):
@@ -17,5 +17,6 @@ class AgreementsConfig(AppConfig):
         registry.register_menu(*navigation.MENU)
         registry.register_county_history(*dashboard.HISTORIES)
         registry.register_dashboard(*dashboard.DASHBOARDS)
+        caching.track(self.get_model("FollowUpItem"), county="follow_up__municipality__county")
         for kind in round_notices.KINDS:
             register_notice_kind(kind)

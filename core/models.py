@@ -3,6 +3,7 @@ notices waiting for a person's daily digest."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +73,24 @@ class DigestEntry(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class DataChange(models.Model):
+    """A committed write to a scope's data: a county's (``county:<id>``) or the national rows' (``national``).
+
+    The newest row of a scope is that scope's data version (``core.caching``): computed sections cached
+    under an older version are never read again. Rows are written inside the writing transaction, so a
+    version becomes visible exactly when the data it stands for does; the nightly job keeps the newest
+    row of each scope only (``core.caching.prune_changes``).
+    """
+
+    scope = models.CharField(_("scope"), max_length=40)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data change")
+        verbose_name_plural = _("data changes")
+        indexes = [models.Index(fields=["scope", "id"], name="core_datachange_scope_id")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} #{self.pk}"

@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.shortcuts import get_object_or_404
 
+from core import caching
 from core.roles import Role
 
 if TYPE_CHECKING:
@@ -161,6 +162,26 @@ class ScopedQuerySet(models.QuerySet):
 
     scope_path: ScopePath | None = None
 
+    @classmethod
+    def data_county_lookup(cls) -> str | None:
+        """The lookup from a row to its county, for the data versions of ``core.caching`` (None: not tracked)."""
+        return cls.scope_path.county_lookup if cls.scope_path is not None else None
+
+    # Bulk writes send no signals: they note the scopes they change themselves (``core.caching``).
+    def update(self, **kwargs: Any) -> int:
+        caching.note_queryset(self)
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        objs = super().bulk_create(objs, *args, **kwargs)
+        caching.note_instances(self.model, objs, self.db)
+        return objs
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        caching.note_instances(self.model, objs, self.db)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def visible_q(self, scope: Scope) -> Q:
         raise NotImplementedError(f"{self.model.__name__} must say which rows a scope sees")
 
@@ -196,6 +217,10 @@ class NationalOrCountyQuerySet(ScopedQuerySet):
     Every signed-in user reads the national rows and those of their counties; a county's
     coordinators change their county's rows; national rows belong to the administrators.
     """
+
+    @classmethod
+    def data_county_lookup(cls) -> str | None:
+        return "county"  # a national row (no county) changes every county's data
 
     def visible_q(self, scope: Scope) -> Q:
         return Q(county__isnull=True) | Q(county_id__in=scope.read_counties)

@@ -8,8 +8,10 @@
   ``app`` is the whole request in Django (every middleware, the view, the template), ``db`` the
   time spent in SQL and, in its description, the number of queries.
 - ``bare`` is a template view that touches neither the database nor the session: the yardstick
-  the county dashboard's throughput is compared with. Its URL exists only in ``urlpatterns``
-  below, the bench settings' ``ROOT_URLCONF``.
+  every page's throughput is compared with; ``frame`` is the bare signed-in page: the session, the
+  user, the grants and the base template (navigation, header, footer) with nothing in it, what the
+  frame costs every signed-in page. Their URLs exist only in ``urlpatterns`` below, the bench
+  settings' ``ROOT_URLCONF``.
 
 The portal's own settings and URLconf never import this module.
 """
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import time
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.shortcuts import render
 from django.urls import include, path
 
 BARE_PATH = "bench/bare/"
+FRAME_PATH = "bench/frame/"
 
 
 class _QueryCounter:
@@ -72,7 +76,14 @@ def bare(request):
     return render(request, "bench/bare.html")
 
 
+@login_required
+def frame(request):
+    """The base template for a signed-in user, with nothing in it: what the frame costs every page."""
+    return render(request, "bench/frame.html")
+
+
 urlpatterns = [
     path(BARE_PATH, bare, name="bench_bare"),
+    path(FRAME_PATH, frame, name="bench_frame"),
     path("", include("portal.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core import registry
+from core import caching, registry
 
 
 class MunicipalitiesConfig(AppConfig):
@@ -14,3 +14,6 @@ class MunicipalitiesConfig(AppConfig):
 
         registry.register_search(*search.SPECS)
         registry.register_menu(*navigation.MENU)
+        # Counties and municipalities have no scope path of their own: say where their county is.
+        caching.track(self.get_model("County"), county="pk")
+        caching.track(self.get_model("Municipality"), county="county")

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core import registry
+from core import caching, registry
 
 
 class PortalConfig(AppConfig):
@@ -19,3 +19,8 @@ class PortalConfig(AppConfig):
         registry.register_dashboard(*dashboard.ENTRIES)
         register_notice_kind(NOTICE_KIND)
         register_notice_kind(GRANT_NOTICE_KIND)
+        # Reports are listed on the cached dashboard sections; people's names are printed in them.
+        caching.track(self.get_model("Report"), county="county")
+        caching.track_people(
+            self.get_model("User"), shown=frozenset({"first_name", "last_name", "username", "is_active"})
+        )

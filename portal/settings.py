@@ -368,6 +368,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.produce_quarterly_county_reports",
         "schedule": crontab(day_of_month="1", month_of_year="1,4,7,10", hour=7, minute=0),
     },
+    # The data versions of core/caching.py: each scope keeps its newest row.
+    "prune-data-changes": {"task": "core.prune_data_changes", "schedule": crontab(hour=3, minute=5)},
     # Deactivated accounts whose retention time has passed lose their personal data (portal.privacy).
     "anonymise-expired-accounts": {
         "task": "portal.tasks.anonymise_expired_accounts",
@@ -433,10 +435,40 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
+# --- Cache (core/caching.py) ------------------------------------------------------------
+# Computed sections are cached under their data versions (rows in the database, bumped by every
+# write), so any cache shared by the processes is correct. With REDIS_URL: Redis (CACHE_URL, by
+# default the broker's), failing open (core/cache_backend.py: with Redis down, pages compute and the
+# API's rate limits let requests through). Without it (make run): a folder every process reads,
+# the web server's and the worker's alike.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHE_SECONDS = env.int("CACHE_SECONDS", default=60 * 60)
+# Keys of one installation (and, in tests, of one run: the test database's versions start anew).
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="tp" if DJANGO_ENV != "test" else CELERY_TASK_DEFAULT_QUEUE)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backend.FailOpenRedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": CACHE_SECONDS,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "TIMEOUT": CACHE_SECONDS,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 # --- Read-only JSON API (/api/, portal/api/) -------------------------------------------
 # Anonymous callers read the public material; a personal token (Authorization: Token <key>)
-# reads what its user sees. Throttle counters live in the default cache: with several
-# processes in production, point CACHES at a shared cache so the limits hold across them.
+# reads what its user sees. Throttle counters live in the default cache (above), shared by
+# the processes, so the limits hold across them.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

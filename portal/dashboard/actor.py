@@ -36,7 +36,7 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
             "actor",
             str(TITLE),
             "portal/dashboard/actor.html",
-            actor_dashboard(user, scope.actor_ids, scope.actor_counties, today),
+            lambda: actor_dashboard(user, scope.actor_ids, scope.actor_counties, today),
         )
     ]
 

@@ -4,6 +4,7 @@ quality reviews, the municipalities needing attention, the change feed and the r
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
@@ -20,11 +21,12 @@ from agreements.dashboard import (
     quality_bands,
     upcoming_deadlines,
 )
+from core import caching
 from core.history import Change
 from core.registry import DashboardEntry
 from core.roles import Role
 from municipalities.models import County
-from portal.dashboard.common import DEADLINE_HORIZON_DAYS, LIST_LIMIT, Link, Section, list_url
+from portal.dashboard.common import DEADLINE_HORIZON_DAYS, LIST_LIMIT, Link, Section, SectionCache, list_url
 from portal.dashboard.county import CountySummary, county_feed, county_summary, latest_reports, user_counties
 from portal.models import Report
 
@@ -87,7 +89,8 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
                 key,
                 str(TITLE) % {"county": county.name},
                 "portal/dashboard/coordinator.html",
-                coordinator_dashboard(user, county, key, today),
+                functools.partial(coordinator_dashboard, user, county, key, today),
+                SectionCache((caching.county_scope(county.pk),), vary=(today.isoformat(),)),
             )
         )
     return result

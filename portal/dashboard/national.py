@@ -11,11 +11,12 @@ from django.utils.translation import gettext, gettext_lazy
 from actions.dashboard import current_plans_progress
 from actions.models import ActionPlan
 from agreements.dashboard import active_agreements_by_county
+from core import caching
 from core.registry import DashboardEntry
 from core.roles import Role
 from municipalities.dashboard import ComplianceShare, compliance_shares, counties_with_municipality_counts
 from municipalities.models import County, Obligation
-from portal.dashboard.common import Link, Section, list_url
+from portal.dashboard.common import Link, Section, SectionCache, list_url
 
 TITLE = gettext_lazy("National administrator: all counties")
 
@@ -67,7 +68,12 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
         return []
     return [
         Section(
-            Role.NATIONAL_ADMIN, "national", str(TITLE), "portal/dashboard/national.html", national_dashboard(today)
+            Role.NATIONAL_ADMIN,
+            "national",
+            str(TITLE),
+            "portal/dashboard/national.html",
+            lambda: national_dashboard(today),
+            SectionCache((caching.ANY,), vary=(today.isoformat(),)),
         )
     ]
 

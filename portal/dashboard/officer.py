@@ -73,7 +73,7 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
             "officer",
             str(TITLE),
             "portal/dashboard/officer.html",
-            officer_dashboard(user, scope.officer_municipalities, today),
+            lambda: officer_dashboard(user, scope.officer_municipalities, today),
         )
     ]
 

@@ -36,7 +36,11 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
     role = Role.ACTOR_CONTACT if scope.actor_ids else Role.MUNICIPAL_OFFICER
     return [
         Section(
-            role, "requests", str(TITLE), "portal/dashboard/requests.html", RequestsDashboard(returned, waiting, today)
+            role,
+            "requests",
+            str(TITLE),
+            "portal/dashboard/requests.html",
+            lambda: RequestsDashboard(returned, waiting, today),
         )
     ]
 

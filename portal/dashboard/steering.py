@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
 from agreements.dashboard import county_picture
+from core import caching
 from core.registry import DashboardEntry
 from core.roles import Role
 from municipalities.models import County
-from portal.dashboard.common import Section, list_url
+from portal.dashboard.common import Section, SectionCache, list_url
 from portal.dashboard.county import CountySummary, county_summary, latest_reports, user_counties
 from portal.models import Report
 
@@ -52,7 +54,8 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
                 key,
                 str(TITLE) % {"county": county.name},
                 "portal/dashboard/steering.html",
-                steering_dashboard(user, county, key, today),
+                functools.partial(steering_dashboard, user, county, key, today),
+                SectionCache((caching.county_scope(county.pk),), vary=(today.isoformat(),)),
             )
         )
     return result

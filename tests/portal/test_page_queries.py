@@ -78,14 +78,17 @@ from tests.matrix import url_names
 from tests.worlds import answer_request, cover_today, open_municipal_round
 
 BUDGET = 15
-# Pages allowed above BUDGET, with the count they must not pass. Until the count was read before the
+# Pages allowed above BUDGET when they compute every section (an empty cache), with the count they must
+# not pass; with their sections cached they are within BUDGET too. Until the count was read before the
 # page was asked for in English, every HTML page counted 0; these two have been above since.
 OVER_BUDGET: dict[str, int] = {
     # The plans', rounds', compliance, pledges', agreements' and reports' sections, an open follow-up
     # round and an open municipal round among them.
-    "portal:home[county_coordinator]": 19,
+    "portal:home[county_coordinator]": 20,
     "actions:measure_detail": 17,
 }
+# Pages whose count with their sections cached is still above BUDGET (they cache nothing yet).
+CACHED_OVER_BUDGET: dict[str, int] = {"actions:measure_detail": 17}
 OWN, FOREIGN = "12", "01"  # Skåne, the county every page is about; Stockholm, whose data no one of Skåne sees
 SEARCH = "trygghet"
 DAY = datetime.timedelta(days=1)
@@ -658,7 +661,8 @@ def _export(data: Data):
 @dataclass(frozen=True)
 class Measurement:
     status: int
-    queries: int
+    queries: int  # computing every section
+    cached_queries: int  # with the cached sections read from the cache
     shown: int  # how much the page shows: elements, JSON objects, CSV or sheet rows
     sql: tuple[str, ...]
     # HTML pages: what the page's frame lacks (tests.frame.frame_problems) in each language; None otherwise.
@@ -699,13 +703,18 @@ def measure(client: Client, data: Data, page: Page) -> Measurement:
     client.logout()
     if page.user != ANONYMOUS and not page.token:
         client.force_login(data.users[page.user])
-    caches["default"].clear()  # the API's rate limits count in the cache; every page starts afresh
     request(client, data, page)  # warm per-process caches (content types, translations, templates)
+    # Counted with an empty cache (the API's rate limits count in it; cached sections are computed),
+    # then again with the sections the first request cached.
+    caches["default"].clear()
     with CaptureQueriesContext(connection) as queries:
         response, body = request(client, data, page)
     # Read now: the captured queries are a slice of the connection's log, which the next request
-    # (the page in the other language, below) empties.
+    # empties.
     sql = tuple(q["sql"] for q in queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:
+        request(client, data, page)
+    cached = len(queries.captured_queries)
     content_type = response.get("Content-Type", "")
     frame = None
     if content_type.startswith("text/html") and page.name.split(":")[0] in PUBLIC_LANGUAGES:
@@ -724,6 +733,7 @@ def measure(client: Client, data: Data, page: Page) -> Measurement:
     return Measurement(
         status=response.status_code,
         queries=len(sql),
+        cached_queries=cached,
         shown=shown(content_type, body),
         sql=sql,
         frame=frame,
@@ -766,6 +776,8 @@ def test_page_queries_are_few_and_do_not_grow_with_the_data(measured, page):
         f"{page.id}: {small.queries} queries with the small data, {large.queries} with the large:\n"
         + "\n".join(sql[:160] for sql in large.sql)
     )
+    # What a page costs most of the time: its cached sections read from the cache.
+    assert small.cached_queries == large.cached_queries <= min(large.queries, CACHED_OVER_BUDGET.get(page.id, BUDGET))
     if page.grows:
         assert large.shown > small.shown, f"{page.id} shows no more with more data ({small.shown} vs {large.shown})"
 

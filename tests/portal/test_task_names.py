@@ -22,6 +22,7 @@ STABLE_NAMES = {
     "agreements.tasks.send_review_notice",
     "agreements.tasks.send_round_notices",
     "core.send_daily_digests",
+    "core.prune_data_changes",
     "portal.people.tasks.send_grant_notice",
     "portal.people.tasks.send_invitation",
     "portal.tasks.anonymise_expired_accounts",
