@@ -419,3 +419,71 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- The public site's accessibility statement and privacy notice (edited on the admin site) ---------
+
+
+class Compliance(models.TextChoices):
+    """How far the site complies with the law on accessibility of digital public services (DIGG's form)."""
+
+    FULLY = "fully", _("Fully compliant")
+    PARTLY = "partly", _("Partly compliant")
+    NOT = "not", _("Not compliant")
+
+
+class AccessibilityStatement(models.Model):
+    """The accessibility statement (tillgänglighetsredogörelse) in the form DIGG prescribes, one per
+    language; administrators edit it on the admin site and the public site shows it."""
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, unique=True)
+    compliance = models.CharField(
+        _("compliance with the law"), max_length=8, choices=Compliance.choices, default=Compliance.PARTLY
+    )
+    how_accessible = models.TextField(_("how accessible the site is"), max_length=5000)
+    if_you_cannot = models.TextField(_("what to do if you cannot use parts of the site"), max_length=5000)
+    report_shortcomings = models.TextField(_("how to report shortcomings"), max_length=5000)
+    feedback_email = models.EmailField(
+        _("address for feedback"), help_text=_("The organisation's address, never a person's own.")
+    )
+    response_days = models.PositiveSmallIntegerField(_("we answer within (working days)"), default=5)
+    supervision = models.TextField(_("supervision and complaints"), max_length=5000)
+    technical_information = models.TextField(_("technical information"), max_length=5000)
+    inaccessible_content = models.TextField(_("content that is not accessible, and why"), max_length=10000, blank=True)
+    test_method = models.TextField(_("how the site was tested"), max_length=5000)
+    tested_on = models.DateField(_("tested on"))
+    made_on = models.DateField(_("statement made on"))
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+        verbose_name_plural = _("accessibility statements")
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name.capitalize()} ({self.get_language_display()})"
+
+
+class PrivacyNotice(models.Model):
+    """The public site's privacy notice, one per language, edited on the admin site."""
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, unique=True)
+    text = models.TextField(
+        _("text"),
+        max_length=20000,
+        help_text=_("Paragraphs are separated by an empty line; lines starting with # are headings."),
+    )
+    contact_email = models.EmailField(
+        _("address for questions about personal data"), help_text=_("The organisation's address, never a person's own.")
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name.capitalize()} ({self.get_language_display()})"

@@ -486,6 +486,8 @@ NOT_PERSONAL: dict[str, str] = {
     "actions.PlanDocument.original_name": "the uploaded file's name",
     "actions.UpdateAttachment.original_name": "the uploaded file's name",
     "agreements.AgreementDocument.original_name": "the uploaded file's name",
+    "portal.AccessibilityStatement.feedback_email": "the organisation's address for feedback, never a person's",
+    "portal.PrivacyNotice.contact_email": "the organisation's address for questions, never a person's",
 }
 
 

@@ -8,6 +8,8 @@ from portal.public import views
 urlpatterns = [
     path("", views.sweden, name="sweden"),
     path("sok/", views.search_page, name="search"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("personuppgifter/", views.privacy, name="privacy"),
     path("lan/<slug:county>/", views.county, name="county"),
     path("<slug:municipality>/", views.municipality, name="municipality"),
     path("<slug:municipality>/medborgarloften/<int:pk>/", views.pledge, name="pledge"),

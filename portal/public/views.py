@@ -18,7 +18,7 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from municipalities.models import ComplianceState
-from portal.public import links, queries
+from portal.public import links, queries, statements
 from portal.public.search import SPECS
 from portal.search import MAX_QUERY_LENGTH, clean_query, search
 
@@ -128,3 +128,15 @@ def search_page(request):
     query = clean_query(request.GET.get("q"))
     results = search(None, query, specs=SPECS) if query else []
     return Page("public/search.html", {"query": query, "results": results, "max_length": MAX_QUERY_LENGTH})
+
+
+@public_page
+def accessibility(request):
+    statement = statements.statement_for(translation.get_language())
+    return Page("public/accessibility.html", {"statement": statement, "facts": statements.check_facts()})
+
+
+@public_page
+def privacy(request):
+    notice = statements.notice_for(translation.get_language())
+    return Page("public/privacy.html", {"notice": notice, "sections": statements.sections(notice.text)})

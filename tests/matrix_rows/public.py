@@ -38,6 +38,8 @@ ROWS = [
     for row in (
         Row(f"{namespace}:sweden", own=EVERYONE, no_role=200),
         Row(f"{namespace}:search", own=EVERYONE, no_role=200),
+        Row(f"{namespace}:accessibility", own=EVERYONE, no_role=200),
+        Row(f"{namespace}:privacy", own=EVERYONE, no_role=200),
         Row(f"{namespace}:county", kwargs=_county, own=EVERYONE, foreign=EVERYONE),
         Row(f"{namespace}:municipality", kwargs=_place, own=EVERYONE, foreign=EVERYONE),
         Row(f"{namespace}:pledge", kwargs=_object("pledge"), own=EVERYONE, foreign=EVERYONE, draft=NO_ONE),

@@ -411,6 +411,8 @@ PAGES: list[Page] = [
         for page in (
             Page(f"{namespace}:sweden", ANONYMOUS),
             Page(f"{namespace}:search", ANONYMOUS, query=f"q={SEARCH}"),
+            Page(f"{namespace}:accessibility", ANONYMOUS, grows=False),
+            Page(f"{namespace}:privacy", ANONYMOUS, grows=False),
             Page(f"{namespace}:county", ANONYMOUS, lambda data: {"county": slugify(data.county.name)}),
             Page(f"{namespace}:municipality", ANONYMOUS, _public_place),
             Page(f"{namespace}:pledge", ANONYMOUS, lambda data: {**_public_place(data), "pk": data.pledge.pk}),
