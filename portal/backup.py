@@ -16,7 +16,7 @@ the snapshot was taken: then the backup starts again from a new snapshot (``ATTE
 names (left by an interrupted upload) are not backed up.
 
 **Restore** checks every member against the manifest before it changes anything, then loads the
-database (``pg_restore --clean --if-exists --single-transaction``: all or nothing) and writes each file
+database (its SQL in one transaction after the empty schema is dropped: all or nothing) and writes each file
 under its own name, reading it back to compare its checksum. It refuses an installation that already
 holds accounts or files, unless told to replace them.
 """
@@ -223,29 +223,45 @@ def _dump_postgres(target: Path) -> set[str]:
 
 
 def _restore_postgres(dump: Path) -> None:
+    """Replace the database's public schema by the dump's, in one transaction: all of it or nothing.
+
+    The target is empty (``restore`` checked) but may already be migrated, perhaps by newer code with
+    tables the dump lacks, which ``pg_restore --clean`` cannot drop in order. So the schema is dropped
+    and made again, and the dump's SQL (``pg_restore --file=-``) loaded after it by ``psql
+    --single-transaction``: an error anywhere rolls everything back.
+    """
     params = _pg_settings()
     with psycopg.connect(**params) as conn:
-        program = pg_program("pg_restore", _server_major(conn))
+        major = _server_major(conn)
     connections.close_all()
-    result = subprocess.run(  # noqa: S603 - pg_restore with the settings' database, no shell
-        [
-            program,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={params['dbname']}",
-            str(dump),
-        ],
-        env=_pg_env(params),
+    env = _pg_env(params)
+    script = subprocess.run(  # noqa: S603 - pg_restore of the archive's dump, no shell
+        [pg_program("pg_restore", major), "--no-owner", "--no-privileges", "--file=-", str(dump)],
+        env=env,
         capture_output=True,
-        text=True,
         check=False,
     )
-    if result.returncode:
-        raise BackupError(f"pg_restore failed, the database is unchanged: {result.stderr.strip()}")
+    if script.returncode:
+        raise BackupError(f"pg_restore could not read the dump: {script.stderr.decode(errors='replace').strip()}")
+    loaded = subprocess.run(  # noqa: S603 - psql on the settings' database, the script on standard input
+        [
+            pg_program("psql", major),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+            "-d",
+            params["dbname"],
+        ],
+        input=b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n" + script.stdout,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    if loaded.returncode:
+        error = loaded.stderr.decode(errors="replace").strip()
+        raise BackupError(f"Loading the database failed and was undone, the database is unchanged: {error}")
 
 
 # --- SQLite ------------------------------------------------------------------------------------------------------
