@@ -50,12 +50,13 @@ from actions.models import (
     UpdateAttachment,
     UpdateState,
 )
+from core import caching
 from core.concurrency import ConcurrentEditError, handle_conflict
 from core.editing import adding_row, bind_rows, changed_rows, edit_rows, form_values
 from core.exports import export_response
 from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
-from core.scoping import get_for_user
+from core.scoping import get_for_user, scope_for
 from municipalities.models import County
 
 UPDATES_PER_PAGE = 20  # progress updates on a measure's page, newest first
@@ -129,26 +130,30 @@ def plan_detail(request, pk):
         ActionPlan.objects.select_related("county").prefetch_related("adopting_actors", "documents"),
         pk=pk,
     )
-    measures = queries.plan_measures(plan)
-    summary = queries.summarise_plan(plan, measures)
-    filterset = MeasureFilterSet(request.GET or None, measures=measures, plan=plan)
-    shown = filterset.qs
     export = request.GET.get("format")
     if export:
+        measures = queries.plan_measures(plan)
+        shown = MeasureFilterSet(request.GET or None, measures=measures, plan=plan).qs
         return export_response(export, f"insatser-{plan.pk}", measure_columns(), shown, sheet_title=_("Measures"))
+    # The page's body is cached for the county's data ({% datacache %}): what it computes, it computes lazily.
+    measures = caching.lazy(lambda: queries.plan_measures(plan))
+    filterset = caching.lazy(lambda: MeasureFilterSet(request.GET or None, measures=measures, plan=plan))
     return render(
         request,
         "actions/plan_detail.html",
         {
             "plan": plan,
-            "summary": summary,
-            "measures": shown,
-            "filters": filterset.form,
+            "summary": caching.lazy(lambda: queries.summarise_plan(plan, measures)),
+            "measures": caching.lazy(lambda: filterset.qs),
+            "filters": caching.lazy(lambda: filterset.form),
             "can_change": request.user.has_perm(perms.CHANGE_ACTIONPLAN, plan),
             "can_open_round": request.user.has_perm(perms.ADD_FOLLOWUPROUND, plan),
-            "rounds": queries.round_progress(FollowUpRound.objects.visible_to(request.user).filter(plan=plan)),
+            "rounds": caching.lazy(
+                lambda: queries.round_progress(FollowUpRound.objects.visible_to(request.user).filter(plan=plan))
+            ),
             "query": request.GET.urlencode(),
-            "history": queries.plan_history(plan),
+            "history": caching.lazy(lambda: queries.plan_history(plan)),
+            "audience": scope_for(request.user).audience(plan.county_id),
         },
     )
 
@@ -205,7 +210,6 @@ def measure_detail(request, pk):
         .prefetch_related(
             "working_group",
             "municipalities",
-            "indicators__values",
             "support_activities",
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")),
         ),
@@ -225,10 +229,13 @@ def measure_detail(request, pk):
             "measure": measure,
             "updates": page.object_list,
             "page": page,
-            "indicators": [(i, queries.indicator_chart(i)) for i in measure.indicators.all()],
+            # Drawn only when the indicators' part is not in the cache ({% datacache %} in the template).
+            "indicators": caching.lazy(
+                lambda: [(i, queries.indicator_chart(i)) for i in measure.indicators.prefetch_related("values")]
+            ),
             "can_change": request.user.has_perm(perms.CHANGE_MEASURE, measure),
             "can_report": request.user.has_perm(perms.ADD_PROGRESSUPDATE, measure),
-            "history": queries.measure_history(measure),
+            "history": caching.lazy(lambda: queries.measure_history(measure)),
             "comment_count": queries.thread(measure, request.user).count(),
             "latest_comments": queries.latest_comments(measure, request.user),
         },

@@ -50,13 +50,14 @@ from agreements.models import (
     QualityReview,
 )
 from agreements.reminders import deadlines
+from core import caching
 from core.concurrency import ConcurrentEditError, handle_conflict
 from core.editing import edit_rows, form_values
 from core.exports import export_response
 from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
 from core.rounds import OUTSTANDING
-from core.scoping import get_for_user
+from core.scoping import get_for_user, scope_for
 from municipalities.models import County, Municipality
 
 # --- The county's picture ---------------------------------------------------------------------------
@@ -69,17 +70,22 @@ ROUNDS_LISTED = 5  # municipal follow-up rounds named on the county's overview, 
 def county_overview(request, code):
     county = get_for_user(request.user, County, code=code)
     filterset = OverviewFilterSet(request.GET or None, county=county, request=request)
-    rows = filterset.qs
     if request.GET.get("format"):
         return export_response(
-            request.GET["format"], f"overenskommelser-{county.code}", county_columns(), rows, sheet_title=county.name
+            request.GET["format"],
+            f"overenskommelser-{county.code}",
+            county_columns(),
+            filterset.qs,
+            sheet_title=county.name,
         )
     return render(
         request,
         "agreements/county_overview.html",
         {
             "county": county,
-            "rows": rows,
+            # Computed only when the table is not in the cache ({% datacache %} in the template).
+            "rows": caching.lazy(lambda: filterset.qs),
+            "audience": scope_for(request.user).audience(county.pk),
             "filters": filterset.form,
             "query": request.GET.urlencode(),
             # The county's municipal follow-up rounds, newest first: its coordinators' and steering group's.

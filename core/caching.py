@@ -37,6 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 T = TypeVar("T")
 
@@ -281,6 +282,12 @@ def cached(
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def lazy(compute: Callable[[], T]) -> T:
+    """``compute()`` when first used: what a view hands a cached part of its page (``{% datacache %}``),
+    so that a part read from the cache costs no work."""
+    return SimpleLazyObject(compute)
 
 
 def validators(scopes: Iterable[str], vary: tuple = ()) -> tuple[str, datetime | None]:

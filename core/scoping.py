@@ -54,6 +54,20 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.national or self.read_counties)
 
+    def audience(self, county_id: int) -> str:
+        """Who, for the pages about one county, sees what this scope sees: everyone with the same audience
+        sees the same rows of that county and may change the same ones (the ``vary`` of a cached part)."""
+        if self.national:
+            return "national"
+        if county_id in self.coordinator_counties:
+            return "coordinator"
+        parts = ["steering" if county_id in self.steering_counties else ""]
+        if county_id in self.officer_counties:
+            parts.append("officer:" + ",".join(map(str, sorted(self.officer_municipalities))))
+        if county_id in self.actor_counties:
+            parts.append("actor:" + ",".join(map(str, sorted(self.actor_ids))))
+        return "|".join(parts)
+
 
 ANONYMOUS_SCOPE = Scope()
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import caching
 from core.editing import edit_rows, form_values
 from core.exports import export_response
 from core.files.models import DocumentNotStoredError
@@ -38,11 +39,13 @@ def county_list(request):
 def county_detail(request, code):
     county = get_for_user(request.user, County, code=code)
     filterset = OverviewFilterSet(request.GET or None, county=county)
-    overview = filterset.qs
     if request.GET.get("format"):
+        rows = filterset.qs.rows
         return export_response(
-            request.GET["format"], f"kommuner-{county.code}", overview_columns(), overview.rows, sheet_title=county.name
+            request.GET["format"], f"kommuner-{county.code}", overview_columns(), rows, sheet_title=county.name
         )
+    # Computed only when the page's part is not in the cache ({% datacache %} in the template).
+    overview = caching.lazy(lambda: filterset.qs)
     return render(
         request,
         "municipalities/county_detail.html",

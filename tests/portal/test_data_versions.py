@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.template import Context, Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -17,7 +18,7 @@ from core import caching
 from core.models import DataChange
 from core.roles import Role
 from portal.profile import services as profile_services
-from tests.factories import MeasureFactory, national_statuses, progress_update
+from tests.factories import MeasureFactory, PledgeFactory, national_statuses, progress_update
 from tests.parsed import by_id, find_all, page, rows, table, text
 from tests.worlds import with_plans
 
@@ -227,3 +228,70 @@ def test_with_the_cache_unreachable_pages_compute_and_answer(client, plans, unre
     cache.clear()
     # The API's rate limits count in the same cache: they let the request through.
     assert client.get("/api/counties/").status_code == 200
+
+
+# --- Cached parts of pages ({% datacache %}) ----------------------------------------------------------
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url)
+    assert response.status_code == 200
+    return page(response)
+
+
+def test_the_plan_page_shows_a_new_measure_and_a_new_title_on_the_next_request(client, plans):
+    coordinator = plans.user(Role.COUNTY_COORDINATOR)
+    url = plans.own_plan.get_absolute_url()
+    assert "Nattvandring" not in text(_get(client, coordinator, url))
+    action_services.create_measure(plans.own_plan, {"number": 2, "title": "Nattvandring"})
+    assert "Nattvandring" in text(_get(client, coordinator, url))
+    measure = Measure.objects.get(number=2, plan=plans.own_plan)
+    action_services.update_measure(measure, {"title": "Nattvandring i centrum"}, seen_version=measure.version)
+    assert "Nattvandring i centrum" in text(_get(client, coordinator, url))
+
+
+def _indicators(root) -> str:
+    section = next(s for s in find_all(root, "section") if s.get("aria-labelledby") == "indicators-heading")
+    return text(section)
+
+
+def test_the_measure_page_redraws_an_indicator_after_a_new_value(client, plans):
+    coordinator = plans.user(Role.COUNTY_COORDINATOR)
+    url = plans.own_measure.get_absolute_url()
+    indicator = action_services.create_indicator(
+        plans.own_measure, {"name": "Andel trygga", "unit": "%", "baseline": 40, "target": 60}
+    )
+    before = _indicators(_get(client, coordinator, url))
+    assert "Andel trygga" in before
+    assert "47" not in before
+    indicator.values.create(date="2026-06-30", value=47)
+    assert "47" in _indicators(_get(client, coordinator, url))
+
+
+def test_the_county_page_shows_a_municipalitys_new_coordinator(client, plans):
+    coordinator = plans.user(Role.COUNTY_COORDINATOR)
+    url = f"/lan/{plans.own_county.code}/"
+    assert "Sara Lind" not in text(_get(client, coordinator, url))
+    plans.own_municipality.coordinators.create(name="Sara Lind")
+    assert "Sara Lind" in text(_get(client, coordinator, url))
+
+
+def test_a_cached_part_is_never_shared_across_audiences(client, plans):
+    """A draft pledge is on the coordinator's agreements overview, not on the steering group's."""
+    draft = PledgeFactory(municipality=plans.own_municipality, title="Utkast till löfte", status="draft")
+    url = f"/lan/{plans.own_county.code}/overenskommelser/"
+    coordinator, steering = plans.user(Role.COUNTY_COORDINATOR), plans.user(Role.STEERING_GROUP)
+    assert draft.title in text(_get(client, coordinator, url))
+    assert draft.title not in text(_get(client, steering, url))
+    assert draft.title in text(_get(client, coordinator, url))
+
+
+def test_a_cached_part_refuses_a_form_that_posts(db):
+    part = Template(
+        '{% load datacache %}{% datacache "test-form" county=1 %}'
+        '<form method="post"><input name="csrfmiddlewaretoken" value="x"></form>{% enddatacache %}'
+    )
+    with pytest.raises(TemplateSyntaxError, match="form that posts"):
+        part.render(Context({}))

@@ -85,10 +85,9 @@ OVER_BUDGET: dict[str, int] = {
     # The plans', rounds', compliance, pledges', agreements' and reports' sections, an open follow-up
     # round and an open municipal round among them.
     "portal:home[county_coordinator]": 20,
-    "actions:measure_detail": 17,
+    # Its indicators' charts and its change history, cached; with them cached it reads 15.
+    "actions:measure_detail": 18,
 }
-# Pages whose count with their sections cached is still above BUDGET (they cache nothing yet).
-CACHED_OVER_BUDGET: dict[str, int] = {"actions:measure_detail": 17}
 OWN, FOREIGN = "12", "01"  # Skåne, the county every page is about; Stockholm, whose data no one of Skåne sees
 SEARCH = "trygghet"
 DAY = datetime.timedelta(days=1)
@@ -779,7 +778,7 @@ def test_page_queries_are_few_and_do_not_grow_with_the_data(measured, page):
         + "\n".join(sql[:160] for sql in large.sql)
     )
     # What a page costs most of the time: its cached sections read from the cache.
-    assert small.cached_queries == large.cached_queries <= min(large.queries, CACHED_OVER_BUDGET.get(page.id, BUDGET))
+    assert small.cached_queries == large.cached_queries <= min(large.queries, BUDGET)
     if page.grows:
         assert large.shown > small.shown, f"{page.id} shows no more with more data ({small.shown} vs {large.shown})"
 
