@@ -63,7 +63,7 @@ from agreements.models import (
 from agreements.services import ensure_national_focus_areas
 from core.roles import Role
 from municipalities.models import ComplianceItem, ComplianceState, County, KeyFigure, Municipality, Obligation
-from municipalities.services import load_reference_data
+from municipalities.services import base_kinds, load_reference_data, year_rows
 from portal.models import Grant, User
 
 MARK = "[gen]"
@@ -464,22 +464,17 @@ class Generator:
 
     def make_key_figures(self) -> None:
         objs = []
+        kinds = base_kinds()
         for municipality in self.municipalities:
             rng = rng_for(self.seed, "key_figures", municipality.code)
             population = max(2500, int(rng.lognormvariate(10.1, 0.9)))
             rate = rng.uniform(6000, 15000)  # reported crimes per 100 000
             for i in range(self.n.key_figure_years):  # newest year first, going back
-                objs.append(
-                    KeyFigure(
-                        municipality=municipality,
-                        year=REFERENCE_DATE.year - 1 - i,
-                        population=population,
-                        reported_crimes=int(population * rate / 100000),
-                    )
-                )
+                year = REFERENCE_DATE.year - 1 - i
+                objs += year_rows(kinds, municipality, year, population, int(population * rate / 100000))
                 population = max(2000, int(population / (1 + rng.uniform(-0.005, 0.015))))
                 rate *= 1 + rng.uniform(-0.05, 0.05)
-        # Key figures are statistics keyed by (municipality, year): an existing year is kept.
+        # Key figures are statistics keyed by (municipality, kind, year): an existing value is kept.
         self.bulk(KeyFigure, objs, ignore_conflicts=True)
 
     def make_compliance_items(self) -> None:

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.models import ComplianceItem, Coordinator, CouncilMember, County, KeyFigure, Municipality
+from municipalities.models import (
+    AreaKeyFigure,
+    ComplianceItem,
+    Coordinator,
+    CouncilMember,
+    County,
+    KeyFigure,
+    KeyFigureKind,
+    Municipality,
+)
 
 
 @admin.register(County)
@@ -31,10 +40,24 @@ class MunicipalityAdmin(SimpleHistoryAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(SimpleHistoryAdmin):
-    list_display = ["municipality", "year", "population", "reported_crimes"]
-    list_filter = ["year", "municipality__county"]
-    list_select_related = ["municipality"]
+    list_display = ["municipality", "kind", "year", "gender", "value", "source", "preliminary", "fetched_at"]
+    list_filter = ["kind", "year", "source", "municipality__county"]
+    list_select_related = ["municipality", "kind"]
     search_fields = ["municipality__name", "municipality__code"]
+
+
+@admin.register(KeyFigureKind)
+class KeyFigureKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "source", "source_ref", "unit", "better", "per_100k"]
+    list_filter = ["source"]
+    search_fields = ["name", "code", "source_ref"]
+
+
+@admin.register(AreaKeyFigure)
+class AreaKeyFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["county", "kind", "year", "gender", "value", "source", "preliminary", "fetched_at"]
+    list_filter = ["kind", "year", "county"]
+    list_select_related = ["county", "kind"]
 
 
 @admin.register(ComplianceItem)

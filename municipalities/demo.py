@@ -19,6 +19,7 @@ from municipalities.models import (
     Municipality,
     Obligation,
 )
+from municipalities.services import base_kinds, year_rows
 
 # code: (population 2024, reported crimes per 100 000 inhabitants)
 SKANE_FIGURES = {
@@ -140,6 +141,7 @@ def _key_figures(municipalities: dict[str, Municipality]) -> None:
     existing = set(
         KeyFigure.objects.filter(municipality__in=municipalities.values()).values_list("municipality__code", "year")
     )
+    kinds = base_kinds()
     new_figures = []
     for code, (population, rate) in SKANE_FIGURES.items():
         for step, year in enumerate(reversed(YEARS)):
@@ -147,9 +149,7 @@ def _key_figures(municipalities: dict[str, Municipality]) -> None:
                 continue
             people = round(population * (1 - 0.008 * step), -1)
             crimes = round(people * (rate * (1 + 0.03 * ((step + int(code)) % 3 - 1))) / 100000)
-            new_figures.append(
-                KeyFigure(municipality=municipalities[code], year=year, population=int(people), reported_crimes=crimes)
-            )
+            new_figures += year_rows(kinds, municipalities[code], year, int(people), crimes)
     KeyFigure.objects.bulk_create(new_figures)
 
 

@@ -8,12 +8,15 @@ from core.files.fields import DocumentField
 from core.files.validation import megabytes
 from core.forms import DateInput
 from municipalities.models import (
+    POPULATION,
+    REPORTED_CRIMES,
     ComplianceItem,
     ComplianceState,
     Coordinator,
     CouncilMember,
     DocumentVisibility,
     KeyFigure,
+    KeyFigureKind,
     Municipality,
     Obligation,
 )
@@ -52,7 +55,13 @@ CoordinatorFormSet = inlineformset_factory(
 class KeyFigureForm(forms.ModelForm):
     class Meta:
         model = KeyFigure
-        fields = ["year", "population", "reported_crimes"]
+        fields = ["kind", "year", "value"]
+        localized_fields = ["value"]  # "14,5" in Swedish
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # 128000, not 128000,0000
+            self.initial["value"] = format(self.instance.value.normalize(), "f")
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -60,12 +69,48 @@ class KeyFigureForm(forms.ModelForm):
             raise forms.ValidationError(_("Give a year between 1968 and this year."))
         return year
 
+    def clean(self):
+        cleaned = super().clean()
+        kind, value = cleaned.get("kind"), cleaned.get("value")
+        if kind and value is not None:
+            if value < 0:
+                self.add_error("value", _("The value cannot be below zero."))
+            elif kind.code == POPULATION and value == 0:
+                self.add_error("value", _("The population must be above zero."))
+            elif kind.code in (POPULATION, REPORTED_CRIMES) and value != value.to_integral_value():
+                self.add_error("value", _("Give a whole number."))
+        return cleaned
+
+
+class BaseKeyFigureFormSet(ParentAwareFormSet):
+    """The figures typed in by hand: population and reported crimes in total, one row per kind and year."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "queryset", KeyFigure.objects.base_kinds().select_related("kind").order_by("-year", "kind__name")
+        )
+        super().__init__(*args, **kwargs)
+        self.limit_choices("kind", KeyFigureKind.objects.filter(code__in=[POPULATION, REPORTED_CRIMES]))
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+                continue
+            key = (form.cleaned_data.get("kind"), form.cleaned_data.get("year"))
+            if None in key:
+                continue
+            if key in seen:
+                form.add_error("year", _("This kind already has a value for the year."))
+            seen.add(key)
+
 
 KeyFigureFormSet = inlineformset_factory(
     Municipality,
     KeyFigure,
     form=KeyFigureForm,
-    formset=ParentAwareFormSet,
+    formset=BaseKeyFigureFormSet,
     extra=1,
     can_delete=True,
 )
@@ -148,3 +193,40 @@ class KeyFigureImportForm(forms.Form):
                 params={"size": megabytes(uploaded.size), "limit": megabytes(MAX_IMPORT_BYTES)},
             )
         return uploaded
+
+
+class FollowKoladaForm(forms.Form):
+    kpi = forms.RegexField(
+        label=_("Kolada key figure (KPI id)"),
+        regex=r"^[A-Za-z]\d{5}$",
+        max_length=6,
+        help_text=_("For example N07403. The id is shown on each key figure's page at kolada.se."),
+        error_messages={"invalid": _("A KPI id is a letter and five digits, for example N07403.")},
+    )
+
+    def clean_kpi(self) -> str:
+        return self.cleaned_data["kpi"].upper()
+
+
+class FetchKeyFiguresForm(forms.Form):
+    first_year = forms.IntegerField(label=_("From year"), min_value=1968)
+    last_year = forms.IntegerField(label=_("To year"), min_value=1968)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = timezone.localdate().year - 1
+        self.fields["first_year"].initial = last - 4
+        self.fields["last_year"].initial = last
+        self.fields["last_year"].max_value = last + 1
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first and last:
+            if last < first:
+                self.add_error("last_year", _("The last year cannot be before the first."))
+            elif last - first > 20:
+                self.add_error("first_year", _("Fetch at most 21 years at a time."))
+            elif last > timezone.localdate().year:
+                self.add_error("last_year", _("Give a year up to this year."))
+        return cleaned

@@ -4,15 +4,14 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, FloatField, Q, Window
-from django.db.models.functions import Cast, Rank
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files.models import Document
-from core.scoping import Scope, ScopedQuerySet, ScopePath
+from core.scoping import NationalOrCountyQuerySet, Scope, ScopedQuerySet, ScopePath
 
 
 class CountyQuerySet(ScopedQuerySet):
@@ -178,49 +177,194 @@ class Coordinator(models.Model):
         return self.name
 
 
+# --- Key figures: series of a kind, with their provenance -------------------------------------------
+
+# The two kinds every municipality has, which the hand-typed figures and the CSV import fill.
+POPULATION = "population"
+REPORTED_CRIMES = "reported_crimes"
+
+
+class KeyFigureSource(models.TextChoices):
+    MANUAL = "manual", _("Entered in the portal")
+    SCB = "scb", _("SCB")
+    BRA = "bra", _("Brå")
+    KOLADA = "kolada", _("Kolada")
+
+
+class Better(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+    NEITHER = "neither", _("Neither higher nor lower is better")
+
+
+class Gender(models.TextChoices):
+    TOTAL = "T", _("Total")
+    WOMEN = "K", _("Women")
+    MEN = "M", _("Men")
+
+
+class KeyFigureKind(models.Model):
+    """What a series measures: population, reported crimes (in total or of one Brå category), a Kolada KPI.
+
+    The kinds are national (no county); a county chooses which it follows (``FollowedKeyFigure``).
+    """
+
+    code = models.CharField(
+        _("code"), max_length=60, unique=True, help_text=_("For example population, bra:3 or kolada:N07403.")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, null=True, blank=True, related_name="own_key_figure_kinds"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=KeyFigureSource.choices)
+    source_ref = models.CharField(
+        _("identifier at the source"), max_length=60, blank=True, help_text=_("The KPI id, table or crime category.")
+    )
+    better = models.CharField(_("better when"), max_length=8, choices=Better.choices, default=Better.NEITHER)
+    per_100k = models.BooleanField(
+        _("shown per 100 000 inhabitants"), default=False, help_text=_("For counts, such as reported crimes.")
+    )
+    description = models.TextField(_("description"), blank=True, max_length=3000)
+
+    objects = NationalOrCountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kind of key figure")
+        verbose_name_plural = _("kinds of key figures")
+        ordering = ["source", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref"], name="key_figure_kind_one_per_source_ref")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FollowedKeyFigureQuerySet(ScopedQuerySet):
+    scope_path = ScopePath(county="county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+
+class FollowedKeyFigure(models.Model):
+    """A kind a county follows: fetched for its municipalities and shown on their pages."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="followed_key_figures", verbose_name=_("county")
+    )
+    kind = models.ForeignKey(
+        KeyFigureKind, on_delete=models.CASCADE, related_name="followers", verbose_name=_("kind of key figure")
+    )
+    history = HistoricalRecords()
+    history_label = ("kind__name",)
+
+    objects = FollowedKeyFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("followed key figure")
+        verbose_name_plural = _("followed key figures")
+        ordering = ["kind__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["county", "kind"], name="followed_key_figure_once")]
+
+    def __str__(self) -> str:
+        return str(self.kind)
+
+
+class FigureValue(models.Model):
+    """One value of a series: a kind, a year, a breakdown by gender, and where it came from."""
+
+    kind = models.ForeignKey(KeyFigureKind, on_delete=models.PROTECT, verbose_name=_("kind of key figure"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.TOTAL)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    source = models.CharField(_("source"), max_length=16, choices=KeyFigureSource.choices, default="manual")
+    source_ref = models.CharField(_("identifier at the source"), max_length=100, blank=True)
+    fetched_at = models.DateTimeField(_("fetched"), null=True, blank=True)
+    preliminary = models.BooleanField(_("preliminary"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def number(self) -> float:
+        return float(self.value)
+
+
 class KeyFigureQuerySet(MunicipalityPartQuerySet):
-    def with_rates(self) -> KeyFigureQuerySet:
-        """Reported crimes per 100 000 inhabitants and ranks within the county for the year.
-
-        Rank 1 is the largest population and the most reported crimes, as in "Hässleholm is
-        the fifth largest municipality in Skåne and sixth by reported crimes".
-        """
-        partition = [F("municipality__county_id"), F("year")]
-        return self.annotate(
-            crimes_per_100k=Cast(F("reported_crimes"), FloatField()) * 100000.0 / F("population"),
-            population_rank=Window(Rank(), partition_by=partition, order_by=F("population").desc()),
-            crime_rank=Window(Rank(), partition_by=partition, order_by=F("reported_crimes").desc()),
-        )
+    def base_kinds(self) -> KeyFigureQuerySet:
+        """Population and reported crimes in total: the figures of the year (``YearFigures``)."""
+        return self.filter(kind__code__in=[POPULATION, REPORTED_CRIMES], gender=Gender.TOTAL)
 
 
-class KeyFigure(models.Model):
-    """Population and reported crimes (anmälda brott) of a municipality for one year."""
+class KeyFigure(FigureValue):
+    """A municipality's value of one kind for one year."""
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("municipality")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
-    population = models.PositiveIntegerField(_("population"))
-    reported_crimes = models.PositiveIntegerField(_("reported crimes"))
+    kind = models.ForeignKey(
+        KeyFigureKind, on_delete=models.PROTECT, related_name="values", verbose_name=_("kind of key figure")
+    )
     history = HistoricalRecords()
+    history_label = ("kind__name", "year")
 
     objects = KeyFigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
-        ordering = ["municipality", "-year"]
+        ordering = ["municipality", "kind", "-year", "gender"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "year"], name="key_figure_one_per_year"),
-            models.CheckConstraint(condition=Q(population__gt=0), name="key_figure_population_positive"),
+            models.UniqueConstraint(fields=["municipality", "kind", "year", "gender"], name="key_figure_one_per_year"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} {self.year}"
+        return f"{self.kind} {self.year}"
 
-    @property
-    def per_100k(self) -> float:
-        return self.reported_crimes * 100000 / self.population
+
+class AreaKeyFigure(FigureValue):
+    """A county's value (``county`` set) or the whole country's (``county`` empty: Kolada's "Riket")."""
+
+    county = models.ForeignKey(
+        County,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="key_figures",
+        verbose_name=_("county"),
+    )
+    kind = models.ForeignKey(
+        KeyFigureKind, on_delete=models.PROTECT, related_name="area_values", verbose_name=_("kind of key figure")
+    )
+    history = HistoricalRecords()
+    history_label = ("kind__name", "year")
+
+    objects = NationalOrCountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key figure of a county or the country")
+        verbose_name_plural = _("key figures of counties and the country")
+        ordering = ["county", "kind", "-year", "gender"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "kind", "year", "gender"],
+                condition=Q(county__isnull=False),
+                name="area_key_figure_one_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "gender"],
+                condition=Q(county__isnull=True),
+                name="national_key_figure_one_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}"
 
 
 class Obligation(models.TextChoices):
@@ -367,3 +511,68 @@ class ComplianceDocument(Document):
 
     def get_absolute_url(self) -> str:
         return reverse("municipalities:compliance_document", kwargs={"pk": self.pk})
+
+
+# --- Imports from the sources ---------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    FETCHING = "fetching", _("Being fetched")
+    READY = "ready", _("Ready to review")
+    APPLIED = "applied", _("Saved")
+    FAILED = "failed", _("Failed")
+
+
+class KeyFigureImportQuerySet(ScopedQuerySet):
+    """A county's imports are its coordinators' (they start and confirm them)."""
+
+    scope_path = ScopePath(county="county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+
+class KeyFigureImport(models.Model):
+    """One reading of a source for a county: fetched (in the background) or read from a file, then
+    previewed, and saved only when a user confirms it.
+
+    ``values`` holds what the source gave, as ``[area, ref, year, gender, value, preliminary]`` lists;
+    nothing of it is a key figure until the import is applied.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="key_figure_imports")
+    source = models.CharField(_("source"), max_length=16, choices=KeyFigureSource.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("from year"))
+    last_year = models.PositiveSmallIntegerField(_("to year"))
+    pages_read = models.PositiveIntegerField(_("pages read"), default=0)
+    values = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    fetched_at = models.DateTimeField(_("fetched"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("saved"), null=True, blank=True)
+
+    objects = KeyFigureImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key figure import")
+        verbose_name_plural = _("key figure imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else str(self.source)
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:key_figure_import", kwargs={"pk": self.pk})
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.FETCHING)

@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.editing import save_values
 from core.files.models import fill_document
+from core.jobs import enqueue
 from municipalities.models import (
+    POPULATION,
+    REPORTED_CRIMES,
+    AreaKeyFigure,
+    Better,
     ComplianceDocument,
     ComplianceItem,
     County,
     DocumentVisibility,
+    FigureValue,
+    FollowedKeyFigure,
+    Gender,
+    ImportStatus,
     KeyFigure,
+    KeyFigureImport,
+    KeyFigureKind,
+    KeyFigureSource,
     Municipality,
 )
+from municipalities.sources import SourceError, kolada
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -290,26 +306,399 @@ def import_key_figures(data: bytes, *, user=None) -> ImportResult:
         if not rows and not errors:
             result.errors.append(RowError(2, gettext("The file has no rows of figures.")))
         return result
+    kinds = base_kinds()
+    values = []
+    for _line, code, year, population, crimes in rows:
+        for kind, number in ((kinds[POPULATION], population), (kinds[REPORTED_CRIMES], crimes)):
+            values.append(NewValue(known[code], kind, year, Gender.TOTAL, Decimal(number)))
     with transaction.atomic():
-        existing = {
-            (kf.municipality_id, kf.year): kf
-            for kf in KeyFigure.objects.select_for_update().filter(municipality__in=known.values())
-        }
-        to_create, to_update = [], []
-        for _line, code, year, population, crimes in rows:
-            municipality = known[code]
-            figure = existing.get((municipality.pk, year))
-            if figure is None:
-                to_create.append(
-                    KeyFigure(municipality=municipality, year=year, population=population, reported_crimes=crimes)
-                )
-            elif (figure.population, figure.reported_crimes) != (population, crimes):
-                figure.population, figure.reported_crimes = population, crimes
-                to_update.append(figure)
-            else:
-                result.unchanged += 1
-        bulk_create_with_history(to_create, KeyFigure, default_user=user)
-        if to_update:
-            bulk_update_with_history(to_update, KeyFigure, ["population", "reported_crimes"], default_user=user)
-        result.created, result.updated = len(to_create), len(to_update)
+        outcome = write_values(values, user=user)
+    _count_rows(result, outcome, [(known[code].pk, year) for _line, code, year, *_figures in rows])
     return result
+
+
+def _count_rows(result: ImportResult, outcome: WriteOutcome, keys: list[tuple[int, int]]) -> None:
+    """Count per row of the file (a year of a municipality): changed when either of its figures changed."""
+    changed = {(v.area.pk, v.year) for v in outcome.created + outcome.updated}
+    fresh = {(v.area.pk, v.year) for v in outcome.created} - {(v.area.pk, v.year) for v in outcome.updated}
+    for key in keys:
+        if key not in changed:
+            result.unchanged += 1
+        elif key in fresh:
+            result.created += 1
+        else:
+            result.updated += 1
+
+
+# --- Writing values of series ---------------------------------------------------------------------
+
+
+BASE_KINDS = {
+    POPULATION: {
+        "name": "Folkmängd",
+        "unit": "invånare",
+        "source": KeyFigureSource.SCB,
+        "source_ref": "BE0101N1",
+        "better": Better.NEITHER,
+        "per_100k": False,
+        "description": "Folkmängden den 31 december, enligt SCB:s befolkningsstatistik.",
+    },
+    REPORTED_CRIMES: {
+        "name": "Anmälda brott",
+        "unit": "anmälda brott",
+        "source": KeyFigureSource.BRA,
+        "source_ref": "total",
+        "better": Better.LOWER,
+        "per_100k": True,
+        "description": "Samtliga anmälda brott i kommunen under året, enligt Brå:s kriminalstatistik.",
+    },
+}
+
+
+def base_kinds() -> dict[str, KeyFigureKind]:
+    """Population and reported crimes, the kinds every municipality has.
+
+    The migrations make them; a database emptied since (a test's flush) gets them again here.
+    """
+    kinds = {kind.code: kind for kind in KeyFigureKind.objects.filter(code__in=BASE_KINDS)}
+    for code, defaults in BASE_KINDS.items():
+        if code not in kinds:
+            kinds[code], _created = KeyFigureKind.objects.get_or_create(code=code, defaults=defaults)
+    return kinds
+
+
+def year_rows(
+    kinds: dict[str, KeyFigureKind], municipality: Municipality, year: int, population: int, crimes: int
+) -> list[KeyFigure]:
+    """The two unsaved rows of a year typed in by hand (``kinds`` from ``base_kinds``), for bulk inserts."""
+    return [
+        KeyFigure(municipality=municipality, kind=kinds[POPULATION], year=year, value=Decimal(population)),
+        KeyFigure(municipality=municipality, kind=kinds[REPORTED_CRIMES], year=year, value=Decimal(crimes)),
+    ]
+
+
+@dataclass(frozen=True)
+class NewValue:
+    """A value as a source gives it: ``area`` a municipality, a county, or None for the whole country."""
+
+    area: Municipality | County | None
+    kind: KeyFigureKind
+    year: int
+    gender: str
+    value: Decimal
+    source: str = KeyFigureSource.MANUAL
+    source_ref: str = ""
+    preliminary: bool = False
+    fetched_at: datetime.datetime | None = None
+
+    @property
+    def gender_label(self) -> str:
+        return Gender(self.gender).label
+
+    @property
+    def model(self) -> type[FigureValue]:
+        return KeyFigure if isinstance(self.area, Municipality) else AreaKeyFigure
+
+    @property
+    def key(self) -> tuple:
+        return (self.model, getattr(self.area, "pk", None), self.kind.pk, self.year, self.gender)
+
+
+@dataclass
+class WriteOutcome:
+    created: list[NewValue] = field(default_factory=list)
+    updated: list[NewValue] = field(default_factory=list)
+    unchanged: list[NewValue] = field(default_factory=list)
+    # (value, the row it changes, as it was): for the preview's "old → new"
+    old: dict[tuple, FigureValue] = field(default_factory=dict)
+
+
+def _existing(values: list[NewValue], *, lock: bool) -> dict[tuple, FigureValue]:
+    """The stored rows the values would replace, keyed like ``NewValue.key`` (two queries at most)."""
+    found: dict[tuple, FigureValue] = {}
+    kinds = {v.kind.pk for v in values}
+    years = {v.year for v in values}
+    municipal = {v.area.pk for v in values if isinstance(v.area, Municipality)}
+    if municipal:
+        rows = KeyFigure.objects.filter(municipality_id__in=municipal, kind_id__in=kinds, year__in=years).order_by("pk")
+        for row in rows.select_for_update() if lock else rows:
+            found[(KeyFigure, row.municipality_id, row.kind_id, row.year, row.gender)] = row
+    if any(not isinstance(v.area, Municipality) for v in values):
+        counties = {v.area.pk for v in values if isinstance(v.area, County)}
+        # Ordered by id, not by the county (a join that FOR UPDATE cannot lock on the national rows' side).
+        rows = AreaKeyFigure.objects.filter(
+            Q(county_id__in=counties) | Q(county_id__isnull=True), kind_id__in=kinds, year__in=years
+        ).order_by("pk")
+        for row in rows.select_for_update() if lock else rows:
+            found[(AreaKeyFigure, row.county_id, row.kind_id, row.year, row.gender)] = row
+    return found
+
+
+def compare_values(values: list[NewValue], *, lock: bool = False) -> WriteOutcome:
+    """What writing ``values`` would do: which are new, which change a stored value, which are the same.
+
+    A value is the same when its number and whether it is preliminary are; a source that revises a
+    preliminary value to a final one (or changes the number) changes the stored row.
+    """
+    existing = _existing(values, lock=lock)
+    outcome = WriteOutcome()
+    for value in values:
+        row = existing.get(value.key)
+        if row is None:
+            outcome.created.append(value)
+        elif row.value != value.value or row.preliminary != value.preliminary:
+            outcome.updated.append(value)
+            outcome.old[value.key] = row
+        else:
+            outcome.unchanged.append(value)
+    return outcome
+
+
+def write_values(values: list[NewValue], *, user=None) -> WriteOutcome:
+    """Add the new values and change the revised ones, each change in the history; call in a transaction.
+
+    Rows are locked while compared, so two imports of the same figures do not both add them.
+    """
+    outcome = compare_values(values, lock=True)
+    now = timezone.now()
+    for model in (KeyFigure, AreaKeyFigure):
+        area_field = "municipality" if model is KeyFigure else "county"
+        new_rows = [
+            model(
+                **{area_field: v.area},
+                kind=v.kind,
+                year=v.year,
+                gender=v.gender,
+                value=v.value,
+                source=v.source,
+                source_ref=v.source_ref,
+                preliminary=v.preliminary,
+                fetched_at=v.fetched_at or (now if v.source != KeyFigureSource.MANUAL else None),
+            )
+            for v in outcome.created
+            if v.model is model
+        ]
+        if new_rows:
+            bulk_create_with_history(new_rows, model, default_user=user)
+        changed = []
+        for v in outcome.updated:
+            if v.model is not model:
+                continue
+            row = outcome.old[v.key]
+            # The history keeps the row as it was; the row gets the new number and its provenance.
+            changed.append(
+                model(
+                    pk=row.pk,
+                    **{f"{area_field}_id": getattr(row, f"{area_field}_id")},
+                    kind_id=row.kind_id,
+                    year=row.year,
+                    gender=row.gender,
+                    value=v.value,
+                    source=v.source,
+                    source_ref=v.source_ref,
+                    preliminary=v.preliminary,
+                    fetched_at=v.fetched_at or (now if v.source != KeyFigureSource.MANUAL else None),
+                )
+            )
+        if changed:
+            bulk_update_with_history(
+                changed, model, ["value", "source", "source_ref", "preliminary", "fetched_at"], default_user=user
+            )
+    return outcome
+
+
+# --- Imports from the sources -----------------------------------------------------------------------
+
+
+class ImportNotValidError(Exception):
+    """The import cannot be saved: it is not ready, already saved, or has values nothing matches."""
+
+
+def follow_kind(county: County, kind: KeyFigureKind, *, user=None) -> FollowedKeyFigure:
+    """The county follows ``kind`` (again: nothing changes)."""
+    followed, _created = FollowedKeyFigure.objects.get_or_create(county=county, kind=kind)
+    return followed
+
+
+def unfollow_kind(followed: FollowedKeyFigure) -> None:
+    """The county stops following the kind; the values already imported are kept."""
+    followed.delete()
+
+
+def kolada_kind(kpi: str, *, title: str = "", description: str = "") -> KeyFigureKind:
+    """The kind of Kolada's KPI ``kpi``, made the first time it is followed (named from Kolada's metadata)."""
+    kind, _created = KeyFigureKind.objects.get_or_create(
+        source=KeyFigureSource.KOLADA,
+        source_ref=kpi,
+        defaults={"code": f"kolada:{kpi}", "name": title or kpi, "description": description[:3000]},
+    )
+    return kind
+
+
+def follow_kolada_kpi(county: County, kpi: str, *, user=None) -> FollowedKeyFigure:
+    """Follow Kolada's KPI ``kpi``; its name and description are read from Kolada (``SourceError`` if it
+    has no such KPI or cannot be reached)."""
+    kind = KeyFigureKind.objects.filter(source=KeyFigureSource.KOLADA, source_ref=kpi).first()
+    if kind is None:
+        about = kolada.metadata(kpi)
+        kind = kolada_kind(kpi, title=about["title"], description=str(about.get("description") or ""))
+    return follow_kind(county, kind, user=user)
+
+
+def request_kolada_import(county: County, first_year: int, last_year: int, *, user=None) -> KeyFigureImport:
+    """Queue the fetch of the county's followed Kolada KPIs for its municipalities, the county and the
+    country; the job (``municipalities.tasks.fetch_key_figures``) starts once this commits."""
+    with transaction.atomic():
+        batch = KeyFigureImport.objects.create(
+            county=county,
+            source=KeyFigureSource.KOLADA,
+            requested_by=user,
+            first_year=first_year,
+            last_year=last_year,
+        )
+        enqueue("municipalities.tasks.fetch_key_figures", batch.pk)
+    return batch
+
+
+def retry_import(batch: KeyFigureImport) -> KeyFigureImport:
+    """Run a failed import again from the start: nothing of the failed run was saved."""
+    with transaction.atomic():
+        batch = KeyFigureImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportStatus.FAILED:
+            return batch
+        batch.status, batch.error, batch.pages_read, batch.values = ImportStatus.QUEUED, "", 0, []
+        batch.save(update_fields=["status", "error", "pages_read", "values"])
+        enqueue("municipalities.tasks.fetch_key_figures", batch.pk)
+    return batch
+
+
+def fetch_import(import_id: int) -> None:
+    """The background job: read every page of the source, then keep what it gave on the import for the
+    preview. A failure on any page marks the import failed with the reason and keeps nothing of it."""
+    batch = KeyFigureImport.objects.select_related("county").filter(pk=import_id).first()
+    if batch is None or batch.status not in (ImportStatus.QUEUED, ImportStatus.FETCHING):
+        return  # gone, or already fetched: a re-delivered job does nothing
+    rows = KeyFigureImport.objects.filter(pk=batch.pk)
+    rows.update(status=ImportStatus.FETCHING, pages_read=0)
+    kpis = [k.source_ref for k in followed_kinds(batch.county) if k.source == KeyFigureSource.KOLADA]
+    if not kpis:
+        rows.update(status=ImportStatus.FAILED, error=gettext("The county follows no key figure from Kolada."))
+        return
+    areas = [*batch.county.municipalities.order_by("code").values_list("code", flat=True)]
+    areas += [kolada.county_code(batch.county.code), kolada.NATIONAL]
+    years = list(range(batch.first_year, batch.last_year + 1))
+    try:
+        values = kolada.fetch(kpis, areas, years, progress=lambda pages: rows.update(pages_read=pages))
+    except SourceError as error:
+        rows.update(status=ImportStatus.FAILED, error=str(error))
+        return
+    rows.update(
+        status=ImportStatus.READY,
+        fetched_at=timezone.now(),
+        values=[[v.area, v.ref, v.year, v.gender, str(v.value), v.preliminary] for v in values],
+    )
+
+
+def followed_kinds(county: County) -> list[KeyFigureKind]:
+    """The kinds the county follows, by name (one query)."""
+    return [f.kind for f in FollowedKeyFigure.objects.filter(county=county).select_related("kind")]
+
+
+@dataclass
+class Preview:
+    """What applying an import would do, for the user to confirm."""
+
+    added: list[NewValue] = field(default_factory=list)
+    changed: list[tuple[NewValue, FigureValue]] = field(default_factory=list)  # (new, stored row as it is)
+    unchanged: int = 0
+    unknown: list[str] = field(default_factory=list)  # why each unmatched value is left out
+
+    @property
+    def valid(self) -> bool:
+        return not self.unknown
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.changed)
+
+
+def _resolve(batch: KeyFigureImport) -> tuple[list[NewValue], list[str]]:
+    """The import's values matched to municipalities, the county, the country and kinds (three queries)."""
+    municipalities = {m.code: m for m in batch.county.municipalities.all()}
+    kinds = {k.source_ref: k for k in KeyFigureKind.objects.filter(source=batch.source)}
+    national = kolada.NATIONAL
+    own_county = kolada.county_code(batch.county.code)
+    values, unknown = [], []
+    for area, ref, year, gender, number, preliminary in batch.values:
+        kind = kinds.get(ref)
+        if area == national:
+            target = None
+        elif area == own_county:
+            target = batch.county
+        else:
+            target = municipalities.get(area)
+        if kind is None:
+            unknown.append(gettext("%(ref)s is not a key figure the portal knows.") % {"ref": ref})
+        elif area not in (national, own_county) and target is None:
+            unknown.append(
+                gettext("%(area)s is not the code of a municipality in %(county)s.")
+                % {"area": area, "county": batch.county.name}
+            )
+        elif not batch.first_year <= year <= batch.last_year:
+            unknown.append(
+                gettext("%(year)s is outside the years %(first)s–%(last)s that were asked for.")
+                % {"year": year, "first": batch.first_year, "last": batch.last_year}
+            )
+        else:
+            values.append(
+                NewValue(
+                    target,
+                    kind,
+                    year,
+                    gender,
+                    Decimal(number),
+                    source=batch.source,
+                    source_ref=ref,
+                    preliminary=preliminary,
+                    fetched_at=batch.fetched_at,
+                )
+            )
+    return values, unknown
+
+
+def preview_import(batch: KeyFigureImport) -> Preview:
+    """What the import adds, changes (old → new) and leaves out, without saving anything."""
+    values, unknown = _resolve(batch)
+    outcome = compare_values(values)
+    return Preview(
+        added=outcome.created,
+        changed=[(v, outcome.old[v.key]) for v in outcome.updated],
+        unchanged=len(outcome.unchanged),
+        unknown=unknown,
+    )
+
+
+def apply_import(batch: KeyFigureImport, *, user=None) -> WriteOutcome:
+    """Save the import the user confirmed, all of it or nothing: ``ImportNotValidError`` when it is not ready,
+    is already saved, or has values nothing matches. A revised value keeps the old one in its history."""
+    with transaction.atomic():
+        batch = KeyFigureImport.objects.select_for_update().select_related("county").get(pk=batch.pk)
+        if batch.status == ImportStatus.APPLIED:
+            raise ImportNotValidError(gettext("The import is already saved."))
+        if batch.status != ImportStatus.READY:
+            raise ImportNotValidError(gettext("The import is not ready to be saved."))
+        values, unknown = _resolve(batch)
+        if unknown:
+            raise ImportNotValidError(gettext("The import has values that match nothing in the portal."))
+        outcome = write_values(values, user=user)
+        batch.status, batch.applied_at = ImportStatus.APPLIED, timezone.now()
+        batch.save(update_fields=["status", "applied_at"])
+    return outcome
+
+
+def request_yearly_imports(*, years_back: int = 5) -> list[KeyFigureImport]:
+    """The yearly job: a Kolada import for every county that follows a Kolada KPI, of the last
+    ``years_back`` years; each waits for the county's coordinators to review and save it."""
+    last = timezone.localdate().year - 1
+    counties = County.objects.filter(followed_key_figures__kind__source=KeyFigureSource.KOLADA).distinct()
+    return [request_kolada_import(county, last - years_back + 1, last) for county in counties]

@@ -16,4 +16,7 @@ urlpatterns = [
     path("dokument/efterlevnad/<int:pk>/", views.compliance_document, name="compliance_document"),
     path("dokument/efterlevnad/<int:pk>/ta-bort/", views.compliance_document_delete, name="compliance_document_delete"),
     path("nyckeltal/import/", views.key_figures_import, name="key_figures_import"),
+    path("lan/<str:code>/nyckeltal/", views.county_key_figures, name="county_key_figures"),
+    path("nyckeltal/importer/<int:pk>/", views.key_figure_import, name="key_figure_import"),
+    path("nyckeltal/importer/<int:pk>/status/", views.key_figure_import_status, name="key_figure_import_status"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,11 +20,23 @@ from municipalities.forms import (
     ComplianceItemForm,
     CoordinatorFormSet,
     CouncilMemberFormSet,
+    FetchKeyFiguresForm,
+    FollowKoladaForm,
     KeyFigureFormSet,
     KeyFigureImportForm,
     MunicipalityProfileForm,
 )
-from municipalities.models import ComplianceDocument, ComplianceItem, County, Municipality, Obligation
+from municipalities.models import (
+    ComplianceDocument,
+    ComplianceItem,
+    County,
+    FollowedKeyFigure,
+    ImportStatus,
+    KeyFigureImport,
+    Municipality,
+    Obligation,
+)
+from municipalities.sources import SourceError
 
 
 @login_required
@@ -55,6 +67,8 @@ def county_detail(request, code):
             "filters": filterset.form,
             "obligations": Obligation.choices,
             "can_import": request.user.has_perm(perms.IMPORT_KEYFIGURE),
+            "followed": queries.county_followed(county),
+            "can_follow": request.user.has_perm(perms.CHANGE_FOLLOWEDKEYFIGURE, county),
             "query": request.GET.urlencode(),
         },
     )
@@ -74,6 +88,7 @@ def municipality_detail(request, code):
             "coordinators": municipality.coordinators.all(),
             "figures": figures,
             "chart": queries.crime_rate_chart(municipality, figures) if figures else "",
+            "followed": queries.followed_series(municipality),
             "compliance": queries.compliance_views(municipality, request.user),
             # Declared by the actions app; read by its relation name only.
             "support_activities": municipality.support_activities.order_by("-date"),
@@ -210,3 +225,91 @@ def key_figures_import(request):
             )
             return redirect("municipalities:key_figures_import")
     return render(request, "municipalities/key_figures_import.html", {"form": form, "result": result})
+
+
+# --- Key figures from the sources ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_key_figures(request, code):
+    """The kinds the county follows, following a Kolada KPI, and fetching them."""
+    county = get_for_user(request.user, County, perm=perms.CHANGE_FOLLOWEDKEYFIGURE, code=code)
+    follow = FollowKoladaForm(request.POST if request.POST.get("action") == "follow" else None, prefix="follow")
+    fetch = FetchKeyFiguresForm(request.POST if request.POST.get("action") == "fetch" else None, prefix="fetch")
+    if request.method == "POST" and follow.is_bound and follow.is_valid():
+        try:
+            followed = services.follow_kolada_kpi(county, follow.cleaned_data["kpi"], user=request.user)
+        except SourceError as error:
+            follow.add_error("kpi", str(error))
+        else:
+            messages.success(request, _("%(county)s follows %(kind)s.") % {"county": county, "kind": followed.kind})
+            return redirect("municipalities:county_key_figures", code=county.code)
+    if request.method == "POST" and request.POST.get("action") == "unfollow":
+        followed = get_object_or_404(
+            FollowedKeyFigure.objects.editable_by(request.user).select_related("kind"),
+            county=county,
+            pk=request.POST.get("followed") if str(request.POST.get("followed")).isdecimal() else None,
+        )
+        services.unfollow_kind(followed)
+        messages.success(
+            request, _("%(county)s no longer follows %(kind)s.") % {"county": county, "kind": followed.kind}
+        )
+        return redirect("municipalities:county_key_figures", code=county.code)
+    if request.method == "POST" and fetch.is_bound and fetch.is_valid():
+        batch = services.request_kolada_import(
+            county, fetch.cleaned_data["first_year"], fetch.cleaned_data["last_year"], user=request.user
+        )
+        return redirect(batch)
+    return render(
+        request,
+        "municipalities/county_key_figures.html",
+        {
+            "county": county,
+            "followed": FollowedKeyFigure.objects.filter(county=county).select_related("kind"),
+            "follow_form": follow,
+            "fetch_form": fetch,
+            "imports": KeyFigureImport.objects.filter(county=county).defer("values")[:10],
+        },
+    )
+
+
+def _import_for(request, pk) -> KeyFigureImport:
+    return get_for_user(
+        request.user, KeyFigureImport.objects.select_related("county"), perm=perms.CHANGE_KEYFIGUREIMPORT, pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_figure_import(request, pk):
+    """An import's state while it is fetched, then its preview, saved when the user confirms it."""
+    batch = _import_for(request, pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "retry":
+            services.retry_import(batch)
+            return redirect(batch)
+        try:
+            outcome = services.apply_import(batch, user=request.user)
+        except services.ImportNotValidError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The import is saved: %(added)s new and %(changed)s changed values.")
+                % {"added": len(outcome.created), "changed": len(outcome.updated)},
+            )
+        return redirect(batch)
+    return render(request, "municipalities/key_figure_import.html", _import_context(batch))
+
+
+def _import_context(batch: KeyFigureImport) -> dict:
+    preview = services.preview_import(batch) if batch.status == ImportStatus.READY else None
+    return {"batch": batch, "preview": preview, "county": batch.county}
+
+
+@login_required
+@require_GET
+def key_figure_import_status(request, pk):
+    """The import's state alone, which the page polls (htmx) while it is fetched."""
+    return render(request, "municipalities/_import_status.html", _import_context(_import_for(request, pk)))

@@ -292,6 +292,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- Domain rules ---------------------------------------------------------------------
 # A compliance item (lägesbild, action programme, …) in place turns "outdated" after this many years.
 COMPLIANCE_OUTDATED_AFTER_YEARS = env.int("COMPLIANCE_OUTDATED_AFTER_YEARS", default=4)
+# Key figures from the national sources (README: "Key figures from Kolada, SCB and Brå").
+KOLADA_BASE_URL = env("KOLADA_BASE_URL", default="https://api.kolada.se/v2")
+KEY_FIGURE_SOURCE_TIMEOUT = env.int("KEY_FIGURE_SOURCE_TIMEOUT", default=30)  # seconds for one answer
 # A measure with no progress update for this many days is flagged as stale.
 MEASURE_STALE_AFTER_DAYS = env.int("MEASURE_STALE_AFTER_DAYS", default=90)
 # Deadline reminders to municipal officers: this many days before a due date, and once after it.
@@ -374,6 +377,17 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-expired-accounts": {
         "task": "portal.tasks.anonymise_expired_accounts",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Once a year, when Kolada has published the year before: each county's followed KPIs are fetched
+    # for its coordinators to review and save (municipalities.tasks).
+    "fetch-followed-key-figures": {
+        "task": "municipalities.tasks.fetch_followed_key_figures",
+        "schedule": crontab(
+            day_of_month=env("KEY_FIGURE_FETCH_DAY", default="15"),
+            month_of_year=env("KEY_FIGURE_FETCH_MONTH", default="3"),
+            hour=5,
+            minute=0,
+        ),
     },
     # Reports whose worker died without re-delivery are marked failed, so nobody waits forever;
     # reports requested while the broker was down are sent again.

@@ -87,13 +87,25 @@ def pdf_upload(name: str = "Lägesbild 2024.pdf"):
 
 
 class KeyFigureFactory(factory.django.DjangoModelFactory):
+    """A year's population and reported crimes of a municipality (two values; the population's is returned),
+    or with ``kind`` and ``value`` one value of that kind."""
+
     class Meta:
         model = "municipalities.KeyFigure"
 
     municipality = factory.SubFactory(MunicipalityFactory)
     year = 2024
-    population = 50000
-    reported_crimes = 5000
+
+    @classmethod
+    def _create(cls, model_class, *args, population=50000, reported_crimes=5000, **kwargs):
+        from municipalities.services import base_kinds
+
+        manager = cls._get_manager(model_class)
+        if kwargs.get("kind") is not None:
+            return manager.create(*args, **kwargs)
+        kinds = base_kinds()
+        manager.create(*args, kind=kinds["reported_crimes"], value=reported_crimes, **kwargs)
+        return manager.create(*args, kind=kinds["population"], value=population, **kwargs)
 
 
 class CouncilMemberFactory(factory.django.DjangoModelFactory):

@@ -365,6 +365,7 @@ def municipality_context(report: Report) -> dict:
         "coordinators": list(municipality.coordinators.all()),
         "figures": figures,
         "chart": municipality_queries.crime_rate_chart(municipality, figures) if figures else "",
+        "followed": municipality_queries.followed_series(municipality),
         # A report lists no compliance documents: whoever reads it, the report opens none.
         "compliance": municipality_queries.compliance_views(municipality, None),
         "agreements": list(

@@ -69,13 +69,18 @@ def test_officer_edits_key_figures_and_sees_the_chart(page, a11y, world):
     a11y.check(page)
     page.goto("/kommuner/1281/nyckeltal/")
     a11y.check(page)
-    page.get_by_label("År").fill("2024")
-    page.get_by_label("Folkmängd").fill("128000")
-    page.get_by_label("Anmälda brott").fill("14870")
+    # One row per kind and year: the population first, then "Lägg till rad" for the reported crimes.
+    for row, (kind, value) in enumerate((("Folkmängd", "128000"), ("Anmälda brott", "14870"))):
+        if row:
+            page.get_by_role("button", name="Lägg till rad").click()
+        fields = page.get_by_role("group", name="Ny rad").nth(row)
+        fields.get_by_label("Slag av nyckeltal").select_option(label=kind)
+        fields.get_by_label("År").fill("2024")
+        fields.get_by_label("Värde").fill(value)
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Nyckeltalen för Lund är sparade.")
     expect(page.locator("svg.chart")).to_be_visible()
-    assert KeyFigure.objects.get().reported_crimes == 14870
+    assert KeyFigure.objects.get(kind__code="reported_crimes").value == 14870
     a11y.check(page)
 
 

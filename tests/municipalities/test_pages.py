@@ -8,7 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.roles import Role
-from municipalities.models import ComplianceDocument, ComplianceItem, CouncilMember, KeyFigure, compliance_state
+from municipalities.models import (
+    ComplianceDocument,
+    ComplianceItem,
+    CouncilMember,
+    KeyFigure,
+    KeyFigureKind,
+    compliance_state,
+)
+from tests import parsed
 from tests.factories import (
     MINIMAL_PDF,
     ComplianceItemFactory,
@@ -220,21 +228,40 @@ def test_a_council_member_needs_organisation_and_kind(officer_client, world):
     assert not CouncilMember.objects.exists()
 
 
+def _key_figure_rows(*rows: tuple[str, str, str]) -> dict:
+    kinds = {kind.code: kind.pk for kind in KeyFigureKind.objects.all()}
+    data = {"key_figures-TOTAL_FORMS": str(len(rows)), "key_figures-INITIAL_FORMS": "0"}
+    for i, (kind, year, value) in enumerate(rows):
+        data |= {f"key_figures-{i}-kind": kinds[kind], f"key_figures-{i}-year": year, f"key_figures-{i}-value": value}
+    return data
+
+
 def test_key_figures_reject_a_year_in_the_future_and_save_nothing(officer_client, world):
-    data = {
-        "key_figures-TOTAL_FORMS": "2",
-        "key_figures-INITIAL_FORMS": "0",
-        "key_figures-0-year": "2023",
-        "key_figures-0-population": "128000",
-        "key_figures-0-reported_crimes": "14000",
-        "key_figures-1-year": "2999",
-        "key_figures-1-population": "128000",
-        "key_figures-1-reported_crimes": "14000",
-    }
+    data = _key_figure_rows(("population", "2023", "128000"), ("reported_crimes", "2999", "14000"))
     response = officer_client.post("/kommuner/1281/nyckeltal/", data)
     assert response.status_code == 200
     assert "Ange ett år mellan 1968 och i år." in response.content.decode()
     assert not KeyFigure.objects.exists()
+
+
+def test_key_figures_refuse_a_kind_twice_in_a_year_and_fractions_of_people(officer_client, world):
+    data = _key_figure_rows(
+        ("population", "2023", "128000"), ("population", "2023", "127000"), ("reported_crimes", "2023", "14000,5")
+    )
+    response = officer_client.post("/kommuner/1281/nyckeltal/", data)
+    assert response.status_code == 200
+    errors = [parsed.text(e) for e in parsed.find_all(parsed.page(response), "*", class_="invalid-feedback")]
+    assert errors == ["Slaget av nyckeltal har redan ett värde för året.", "Ange ett heltal."]
+    assert not KeyFigure.objects.exists()
+
+
+def test_key_figures_typed_in_are_saved_as_values_of_their_kind_with_history(officer_client, world):
+    data = _key_figure_rows(("population", "2023", "128000"), ("reported_crimes", "2023", "14000"))
+    response = officer_client.post("/kommuner/1281/nyckeltal/", data)
+    assert response.status_code == 302
+    values = {(f.kind.code, f.year): (f.value, f.source) for f in KeyFigure.objects.select_related("kind")}
+    assert values == {("population", 2023): (128000, "manual"), ("reported_crimes", 2023): (14000, "manual")}
+    assert KeyFigure.history.filter(history_type="+").count() == 2
 
 
 def test_compliance_item_with_period_end_before_start_is_refused(officer_client, world):

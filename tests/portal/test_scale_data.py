@@ -41,8 +41,8 @@ def fingerprint() -> str:
         *IndicatorValue.objects.order_by(
             "indicator__measure__plan__county__code", "indicator__measure__number", "indicator__name", "date"
         ).values_list("indicator__name", "date", "value"),
-        *KeyFigure.objects.order_by("municipality__code", "year").values_list(
-            "municipality__code", "year", "population", "reported_crimes"
+        *KeyFigure.objects.order_by("municipality__code", "year", "kind__code").values_list(
+            "municipality__code", "year", "kind__code", "value"
         ),
         *ComplianceItem.objects.order_by("municipality__code", "obligation").values_list(
             "municipality__code", "obligation", "status", "date"
@@ -93,7 +93,7 @@ def test_counts_per_parent_match_the_scale():
         for indicator in measure.indicators.all():
             assert indicator.values.count() == n.values_per_indicator
     for municipality in Municipality.objects.filter(county__code__in=COUNTIES):
-        assert municipality.key_figures.count() == n.key_figure_years
+        assert municipality.key_figures.count() == 2 * n.key_figure_years  # population and reported crimes
         assert sorted(municipality.compliance_items.values_list("obligation", flat=True)) == sorted(
             ["situation_analysis", "action_programme", "coordinating_function", "follow_up"]
         )
@@ -202,4 +202,4 @@ def test_other_real_data_counts_too(model):
 def test_loads_reference_data_when_missing():
     run("--scale", "0.1", "--counties", "09")
     assert Municipality.objects.count() == 290
-    assert KeyFigure.objects.filter(municipality__code="0980").count() == 1
+    assert KeyFigure.objects.filter(municipality__code="0980").count() == 2

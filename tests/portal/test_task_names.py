@@ -23,6 +23,8 @@ STABLE_NAMES = {
     "agreements.tasks.send_round_notices",
     "core.send_daily_digests",
     "core.prune_data_changes",
+    "municipalities.tasks.fetch_followed_key_figures",
+    "municipalities.tasks.fetch_key_figures",
     "portal.people.tasks.send_grant_notice",
     "portal.people.tasks.send_invitation",
     "portal.tasks.anonymise_expired_accounts",

@@ -136,15 +136,16 @@ def test_fifty_users_doing_a_fixed_script_get_no_failure_and_every_write_and_rep
         updates = data.count_with_marker(conn, "actions_progressupdate", "done_text", f"{marker}-pu-")
         follow_ups = data.count_with_marker(conn, "agreements_followup", "summary", f"{marker}-fu-")
         assert (updates, follow_ups) == (kinds["progress_update"], kinds["follow_up"])
-        figures = {
-            (row[0], row[1]): (row[2], row[3])
-            for row in conn.execute(
-                "SELECT k.code, f.year, f.population, f.reported_crimes FROM municipalities_keyfigure f "
-                "JOIN municipalities_municipality k ON k.id = f.municipality_id WHERE f.year BETWEEN 1970 AND 2020"
-            )
-        }
+        figures: dict[tuple[str, int], dict[str, int]] = {}
+        for code, year, kind, value in conn.execute(
+            "SELECT k.code, f.year, t.code, f.value FROM municipalities_keyfigure f "
+            "JOIN municipalities_municipality k ON k.id = f.municipality_id "
+            "JOIN municipalities_keyfigurekind t ON t.id = f.kind_id WHERE f.year BETWEEN 1970 AND 2020"
+        ):
+            figures.setdefault((code, year), {})[kind] = int(value)
     for write in (w for w in writes if w["kind"] == "key_figure"):
-        assert figures.get((write["code"], write["year"])) == (write["population"], write["crimes"]), write
+        wanted = {"population": write["population"], "reported_crimes": write["crimes"]}
+        assert figures.get((write["code"], write["year"])) == wanted, write
 
     # Every report requested under load finishes, as done, each with its own PDF.
     report_ids = [write["id"] for write in writes if write["kind"] == "report"]

@@ -33,6 +33,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from municipalities.models import KeyFigureKind
 from municipalities.services import ImportResult
 from tests.security.fuzz_support import PAYLOADS, as_post_data, posted_form, snapshot
 from tests.security.fuzz_support import text_limit_violations as too_long
@@ -293,9 +294,9 @@ CASES = [
         "municipal_officer",
         lambda w: reverse("municipalities:key_figures_edit", kwargs={"code": w.own_municipality.code}),
         lambda w: {
+            "key_figures-0-kind": str(KeyFigureKind.objects.get(code="population").pk),
             "key_figures-0-year": "2024",
-            "key_figures-0-population": "125000",
-            "key_figures-0-reported_crimes": "9000",
+            "key_figures-0-value": "125000",
         },
     ),
     Case(

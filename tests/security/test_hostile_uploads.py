@@ -301,4 +301,4 @@ def test_a_path_in_the_csv_name_is_harmless(client, hostile_world):
     content = (HEADER + f"{hostile_world.own_municipality.code};2024;1000;10\n").encode()
     response = import_csv(client, hostile_world, b"../../../../tmp/nyckeltal.csv", content)
     assert response.status_code == 302
-    assert KeyFigure.objects.get().population == 1000
+    assert KeyFigure.objects.get(kind__code="population").value == 1000

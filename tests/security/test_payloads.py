@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from portal.models import Report, ReportKind, ReportStatus
 from portal.reports import render, services
 from portal.services import issue_token
-from tests.factories import REVIEW_SCORES, compliance_document, progress_update
+from tests.factories import REVIEW_SCORES, KeyFigureFactory, compliance_document, progress_update
 from tests.security.fuzz_support import read_page
 from tests.worlds import PoisonedWorld, grown
 
@@ -83,7 +83,7 @@ def poison() -> int:
 def poisoned(hostile_world):
     """The hostile world with one of every row users write, then every text in it poisoned."""
     from agreements.models import FollowUp, FollowUpItem, QualityReview
-    from municipalities.models import ComplianceItem, Coordinator, CouncilMember, KeyFigure
+    from municipalities.models import ComplianceItem, Coordinator, CouncilMember
 
     w = hostile_world
     w.plan.description = "Plan"
@@ -113,7 +113,7 @@ def poisoned(hostile_world):
     )
     CouncilMember.objects.create(municipality=w.own_municipality, name="Per", organisation="Skolan", kind="other")
     Coordinator.objects.create(municipality=w.own_municipality, name="Lisa", title="Samordnare", phone="046")
-    KeyFigure.objects.create(municipality=w.own_municipality, year=2024, population=125000, reported_crimes=9000)
+    KeyFigureFactory(municipality=w.own_municipality, year=2024, population=125000, reported_crimes=9000)
     item = ComplianceItem.objects.create(
         municipality=w.own_municipality, obligation="action_programme", status="in_place", date="2025-01-01"
     )
