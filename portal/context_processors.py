@@ -5,13 +5,16 @@ The items come from the apps (``<app>/navigation.py``, registered in their
 and municipalities they are asked about, from the grants ``scope_for`` already read.
 """
 
+import functools
+from dataclasses import dataclass
+
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.collation import swedish_key
 from core.registry import MenuEntry, MenuItem, MenuPlace, menu_entries
-from core.scoping import grants_for, scope_for
+from core.scoping import Scope, grants_for, scope_for
 
 
 def navigation(request) -> list[MenuItem]:
@@ -26,6 +29,43 @@ def navigation(request) -> list[MenuItem]:
         (grant.municipality.county_id, grant.municipality.county) for grant in grants if grant.municipality_id
     )
     municipalities = {grant.municipality.pk: grant.municipality for grant in grants if grant.municipality_id}
+    # The items depend on nothing else (their labels are translated when shown): built once per process
+    # for each such combination instead of reversing every URL on every request.
+    return list(
+        _items(
+            _Person(user.is_staff, scope),
+            tuple(_Place(c.pk, c.code, c.name, c.get_absolute_url()) for c in counties.values()),
+            tuple(_Place(m.pk, m.code, m.name, m.get_absolute_url()) for m in municipalities.values()),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Person:
+    """What the menu entries read of the user (``is_staff``) and the scope."""
+
+    is_staff: bool
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class _Place:
+    """What the menu entries read of a county or municipality."""
+
+    pk: int
+    code: str
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@functools.lru_cache(maxsize=2048)
+def _items(user: _Person, counties: tuple[_Place, ...], municipalities: tuple[_Place, ...]) -> tuple[MenuItem, ...]:
+    scope = user.scope
+    counties = {county.pk: county for county in counties}
+    municipalities = {municipality.pk: municipality for municipality in municipalities}
     items = [item for entry in menu_entries(MenuPlace.FIRST) for item in entry.items(user, scope)]
     if not scope.national:  # a national administrator has the county list instead
         county_entries = menu_entries(MenuPlace.COUNTY)
@@ -35,7 +75,7 @@ def navigation(request) -> list[MenuItem]:
     for municipality in sorted(municipalities.values(), key=lambda municipality: swedish_key(municipality.name)):
         items.extend(item for entry in municipality_entries for item in entry.items(scope, municipality))
     items.extend(item for entry in menu_entries(MenuPlace.LAST) for item in entry.items(user, scope))
-    return items
+    return tuple(items)
 
 
 def portal(request) -> dict:
