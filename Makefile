@@ -63,7 +63,8 @@ test: lint pytest
 # Benchmarks (not part of make test): own databases trygghetsportalen_bench_s1/_s10 on the same server,
 # reused when complete (BENCH_ARGS=--fresh regenerates them); see scripts/bench.py.
 bench: setup services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/bench.py $(BENCH_ARGS)
+	@bash scripts/ensure_system_packages.sh --with-bench
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/bench.py $(BENCH_ARGS)
 
 # Refresh the Swedish catalogue after changing UI strings, then translate the new entries.
 messages: setup

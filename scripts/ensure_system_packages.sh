@@ -3,14 +3,17 @@
 # reports) and, for the browser tests, Debian's Chromium (Playwright cannot download its own
 # browser in closed networks) and a Java runtime for the W3C Nu HTML Checker (npm vnu-jar), which
 # validates every page the browser tests visit. Installs what is missing when this machine can (root + apt).
-# Usage: ensure_system_packages.sh [--with-browser] [--optional]
+# Usage: ensure_system_packages.sh [--with-browser] [--with-bench] [--optional]
+#   --with-bench: wrk, the load generator make bench measures throughput with.
 #   --optional: say what is missing but do not fail (make run works without PDF reports).
 set -euo pipefail
 with_browser=0
+with_bench=0
 optional=0
 for arg in "$@"; do
   case "$arg" in
     --with-browser) with_browser=1 ;;
+    --with-bench) with_bench=1 ;;
     --optional) optional=1 ;;
   esac
 done
@@ -21,6 +24,9 @@ ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || missing+=(libpango-1.0-0 
 fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core fontconfig)
 if [ "$with_browser" = 1 ] && [ ! -x "$browser" ]; then
   missing+=(chromium)
+fi
+if [ "$with_bench" = 1 ] && ! command -v wrk >/dev/null 2>&1; then
+  missing+=(wrk)
 fi
 if [ "$with_browser" = 1 ] && ! command -v "${JAVA:-java}" >/dev/null 2>&1; then
   missing+=(default-jre-headless)
