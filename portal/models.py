@@ -487,3 +487,62 @@ class PrivacyNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name.capitalize()} ({self.get_language_display()})"
+
+
+class PublicContactQuerySet(ScopedQuerySet):
+    """Read by everyone in the county, registered by its coordinators (and shown on the public site)."""
+
+    scope_path = ScopePath(county="county")
+
+    def visible_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.read_counties)
+
+    def editable_q(self, scope: Scope) -> Q:
+        return self.scope_path.in_counties(scope.coordinator_counties)
+
+
+class PublicContact(models.Model):
+    """What the county registers for the public site: the public contact of the county board
+    (``municipality`` empty) or of one of its municipalities, and, for a municipality, the origins
+    of the web sites that may show its pledge page in a frame."""
+
+    county = models.ForeignKey(
+        "municipalities.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county")
+    )
+    municipality = models.OneToOneField(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="public_contact",
+        verbose_name=_("municipality"),
+    )
+    email = models.EmailField(
+        _("public e-mail address"), blank=True, help_text=_("The organisation's address, never a person's own.")
+    )
+    phone = models.CharField(_("switchboard"), max_length=40, blank=True)
+    web_address = models.URLField(_("web site"), blank=True)
+    embed_origins = models.TextField(
+        _("web sites that may embed the pledge page"),
+        blank=True,
+        max_length=2000,
+        help_text=_("One origin per line, for example https://www.lund.se"),
+    )
+    history = HistoricalRecords()
+
+    objects = PublicContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public contact")
+        verbose_name_plural = _("public contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county"], condition=Q(municipality__isnull=True), name="one_public_contact_per_county"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email or self.web_address or str(self._meta.verbose_name)
+
+    def origins(self) -> list[str]:
+        return [line.strip() for line in self.embed_origins.splitlines() if line.strip()]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import search_views, views
+from portal.public import contact_views
 from portal.reports import views as report_views
 
 portal_patterns = [
@@ -20,6 +21,8 @@ portal_patterns = [
     path("rapporter/<int:pk>/fil/", report_views.report_file, name="report_file"),
     path("rapporter/<int:pk>/forsok-igen/", report_views.report_retry, name="report_retry"),
     path("sok/", search_views.search, name="search"),
+    path("lan/<str:code>/oppna-sidan/", contact_views.county_contact, name="county_public_contact"),
+    path("kommuner/<str:code>/oppna-sidan/", contact_views.municipality_contact, name="municipality_public_contact"),
     path("profil/", include("portal.profile.urls")),
 ]
 

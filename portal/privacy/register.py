@@ -488,6 +488,8 @@ NOT_PERSONAL: dict[str, str] = {
     "agreements.AgreementDocument.original_name": "the uploaded file's name",
     "portal.AccessibilityStatement.feedback_email": "the organisation's address for feedback, never a person's",
     "portal.PrivacyNotice.contact_email": "the organisation's address for questions, never a person's",
+    "portal.PublicContact.email": "a municipality's or county board's public address, never a person's",
+    "portal.PublicContact.phone": "a municipality's or county board's switchboard, never a person's",
 }
 
 

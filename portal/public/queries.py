@@ -26,6 +26,7 @@ from agreements.models import (
 )
 from core.collation import swedish_key
 from municipalities.models import ComplianceItem, ComplianceState, County, Municipality, Obligation, compliance_state
+from portal.models import PublicContact
 
 
 def slug_of(name: str) -> str:
@@ -91,6 +92,7 @@ class MunicipalityPage:
     agreement: CooperationAgreement | None
     earlier_agreements: list[CooperationAgreement]
     duties: list[tuple[str, str, ComplianceItem | None]]  # (obligation label, state, item)
+    contact: PublicContact | None = None
 
 
 def _is_current(start: datetime.date | int, end: datetime.date | int, today: datetime.date) -> bool:
@@ -117,6 +119,7 @@ def municipality_page(municipality: Municipality, today: datetime.date | None = 
         duties=[
             (label, compliance_state(items.get(value), today), items.get(value)) for value, label in Obligation.choices
         ],
+        contact=PublicContact.objects.filter(municipality=municipality).first(),
     )
 
 
@@ -151,6 +154,7 @@ class CountyPage:
     support_activities: list[SupportActivity]
     # (obligation label, {state: count}) over the county's municipalities
     compliance: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    contact: PublicContact | None = None
 
 
 def county_page(county: County, today: datetime.date | None = None) -> CountyPage:
@@ -195,6 +199,7 @@ def county_page(county: County, today: datetime.date | None = None) -> CountyPag
         plans=plans,
         support_activities=activities,
         compliance=[(label, counts[value]) for value, label in Obligation.choices],
+        contact=PublicContact.objects.filter(county=county, municipality__isnull=True).first(),
     )
 
 

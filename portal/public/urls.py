@@ -12,6 +12,7 @@ urlpatterns = [
     path("personuppgifter/", views.privacy, name="privacy"),
     path("lan/<slug:county>/", views.county, name="county"),
     path("<slug:municipality>/", views.municipality, name="municipality"),
+    path("<slug:municipality>/inbaddning/", views.embed, name="embed"),
     path("<slug:municipality>/medborgarloften/<int:pk>/", views.pledge, name="pledge"),
     path("<slug:municipality>/overenskommelser/<int:pk>/", views.agreement, name="agreement"),
 ]

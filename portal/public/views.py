@@ -27,6 +27,8 @@ from portal.search import MAX_QUERY_LENGTH, clean_query, search
 class Page:
     template: str
     context: dict
+    # The origins that may show the page in a frame (an embeddable page); None: no one (the site's default).
+    frame_ancestors: list[str] | None = None
 
 
 def _other_languages(request) -> list[dict]:
@@ -67,6 +69,10 @@ def public_page(view):
             response = HttpResponse(render_to_string(page.template, context))
         response["Content-Language"] = language
         response.language_in_url = True
+        if page.frame_ancestors is not None:
+            # django-csp's per-response replacement; X-Frame-Options would refuse every frame.
+            response._csp_replace = {"frame-ancestors": page.frame_ancestors or ["'none'"]}
+            response.xframe_options_exempt = True
         return response
 
     return wrapper
@@ -140,3 +146,13 @@ def accessibility(request):
 def privacy(request):
     notice = statements.notice_for(translation.get_language())
     return Page("public/privacy.html", {"notice": notice, "sections": statements.sections(notice.text)})
+
+
+@public_page
+def embed(request, municipality):
+    """The municipality's current pledges and their follow-ups, minimal, for an iframe on the web sites
+    the county registered for the municipality (and no other)."""
+    found = _municipality(municipality)
+    page = queries.municipality_page(found)
+    origins = page.contact.origins() if page.contact else []
+    return Page("public/embed.html", {"page": page, **_slugs(found)}, frame_ancestors=origins)

@@ -80,6 +80,19 @@ ROWS = [
         foreign=FOREIGN,
     ),
     Row("portal:municipality_reports", kwargs=municipality, own=expect(200, anonymous=302), foreign=FOREIGN),
+    # What the public site shows of the county board and a municipality: registered by the county's coordinators.
+    *(
+        Row(
+            name,
+            kwargs=kwargs,
+            own=expect(403, anonymous=302, county_coordinator=200, national_admin=200),
+            foreign=FOREIGN,
+        )
+        for name, kwargs in (
+            ("portal:county_public_contact", county),
+            ("portal:municipality_public_contact", municipality),
+        )
+    ),
     Row("portal:report_detail", kwargs=report, own=REPORT_READERS, foreign=FOREIGN),
     Row("portal:report_status", kwargs=report, own=REPORT_READERS, foreign=FOREIGN),
     # A failed report has no file to download.

@@ -42,6 +42,7 @@ ROWS = [
         Row(f"{namespace}:privacy", own=EVERYONE, no_role=200),
         Row(f"{namespace}:county", kwargs=_county, own=EVERYONE, foreign=EVERYONE),
         Row(f"{namespace}:municipality", kwargs=_place, own=EVERYONE, foreign=EVERYONE),
+        Row(f"{namespace}:embed", kwargs=_place, own=EVERYONE, foreign=EVERYONE),
         Row(f"{namespace}:pledge", kwargs=_object("pledge"), own=EVERYONE, foreign=EVERYONE, draft=NO_ONE),
         Row(f"{namespace}:agreement", kwargs=_object("agreement"), own=EVERYONE, foreign=EVERYONE, draft=NO_ONE),
     )
