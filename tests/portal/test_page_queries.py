@@ -118,6 +118,7 @@ class Data:
     pledge: CitizenPledge
     county_report: Report
     document: object
+    key_figure_import: object
     round: object
     request: object
     municipal_round: object
@@ -155,6 +156,27 @@ def county(data):
 
 def municipality(data):
     return {"code": data.municipality.code}
+
+
+def _key_figure_import(county, k: int):
+    """``k`` Kolada KPIs the county follows, and an import of them for every municipality, half of it
+    already saved once with other numbers (so the preview lists additions and changes)."""
+    from municipalities.models import KeyFigureImport
+    from municipalities.services import apply_import, follow_kind, kolada_kind
+
+    kinds = [kolada_kind(f"N{i:05d}", title=f"Nyckeltal {i}") for i in range(k)]
+    for kind in kinds:
+        follow_kind(county, kind)
+    codes = sorted(county.municipalities.values_list("code", flat=True))
+
+    def batch(number: str, codes: list[str]):
+        values = [[code, kind.source_ref, 2024, "T", number, False] for code in codes for kind in kinds]
+        return KeyFigureImport.objects.create(
+            county=county, source="kolada", status="ready", first_year=2020, last_year=2024, values=values
+        )
+
+    apply_import(batch("1.5", codes[: len(codes) // 2]))
+    return batch("2.5", codes)
 
 
 def pk(attr: str) -> Callable[[Data], dict]:
@@ -285,6 +307,9 @@ PAGES: list[Page] = [
     ),
     Page("municipalities:compliance_document_delete", OFFICER, pk("document"), grows=False),
     Page("municipalities:key_figures_import", COORDINATOR, grows=False),
+    Page("municipalities:county_key_figures", COORDINATOR, county),
+    Page("municipalities:key_figure_import", COORDINATOR, pk("key_figure_import")),
+    Page("municipalities:key_figure_import_status", COORDINATOR, pk("key_figure_import")),
     # Action plans.
     Page("actions:plan_list", COORDINATOR, county),
     Page("actions:plan_create", COORDINATOR, county),
@@ -575,6 +600,7 @@ def build(size: Size, tmp: Path) -> Data:
             obj.save()
     item = ComplianceItem.objects.get(municipality=place, obligation="situation_analysis")
     documents = [compliance_document(item, users[OFFICER], f"Lägesbild {i}.pdf") for i in range(k)]
+    key_figure_import = _key_figure_import(own, k)
     round_, request = _round(plan, users[COORDINATOR], k)
     municipal_round = _municipal_round(own, pledge, users, k)
     _token, key = issue_token(users[COORDINATOR], "Mätning")
@@ -590,6 +616,7 @@ def build(size: Size, tmp: Path) -> Data:
         pledge=pledge,
         county_report=Report.objects.filter(kind=ReportKind.COUNTY).first(),
         document=documents[0],
+        key_figure_import=key_figure_import,
         round=round_,
         request=request,
         municipal_round=municipal_round,
