@@ -435,8 +435,10 @@ def measure_throughput(base_url: str, sessions: dict, pages: list[dict], *, conn
         if page["role"] in {"anonymous", "token"} or "format=" in page["path"] or page["path"].startswith("/api/"):
             continue
         session = sessions[page["role"]]
-        if session.get(base_url + page["path"], allow_redirects=False).status_code != 200:
-            continue  # not a page this user reads: nothing to measure
+        status = session.get(base_url + page["path"], allow_redirects=False).status_code
+        if status != 200:
+            log(f"  {page['kind']:<34} answers {status}: not measured")
+            continue
         measured[page["kind"]] = throughput(base_url, page["path"], cookie_of(session), **run)
     for kind, result in measured.items():
         result["ratio"] = result["rps"] / bare["rps"] if bare["rps"] else 0.0

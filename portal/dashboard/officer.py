@@ -12,12 +12,13 @@ from actions.dashboard import municipality_measures
 from actions.models import Measure
 from agreements.dashboard import DeadlineRow, deadlines_by_municipality, latest_reviews
 from agreements.models import QualityReview
+from core import caching
 from core.collation import swedish_key
 from core.registry import DashboardEntry
 from core.roles import Role
 from municipalities.dashboard import ComplianceGap, compliance_gaps
 from municipalities.models import Municipality
-from portal.dashboard.common import DEADLINE_HORIZON_DAYS, Section, list_url
+from portal.dashboard.common import DEADLINE_HORIZON_DAYS, Section, SectionCache, list_url
 
 TITLE = gettext_lazy("Municipal officer: your to-do list")
 
@@ -74,6 +75,11 @@ def sections(user, scope, today: datetime.date) -> list[Section]:
             str(TITLE),
             "portal/dashboard/officer.html",
             lambda: officer_dashboard(user, scope.officer_municipalities, today),
+            # The same for every officer of the same municipalities who sees the same of their counties.
+            SectionCache(
+                tuple(caching.county_scope(county) for county in sorted(scope.officer_counties)),
+                vary=(today.isoformat(), *(scope.audience(county) for county in sorted(scope.officer_counties))),
+            ),
         )
     ]
 

@@ -18,7 +18,14 @@ from core import caching
 from core.models import DataChange
 from core.roles import Role
 from portal.profile import services as profile_services
-from tests.factories import MeasureFactory, PledgeFactory, national_statuses, progress_update
+from tests.factories import (
+    GrantFactory,
+    MeasureFactory,
+    PledgeFactory,
+    UserFactory,
+    national_statuses,
+    progress_update,
+)
 from tests.parsed import by_id, find_all, page, rows, table, text
 from tests.worlds import with_plans
 
@@ -295,3 +302,16 @@ def test_a_cached_part_refuses_a_form_that_posts(db):
     )
     with pytest.raises(TemplateSyntaxError, match="form that posts"):
         part.render(Context({}))
+
+
+def test_the_officers_cached_section_shows_a_measure_naming_the_municipality_and_is_the_officers_own(client, plans):
+    officer = plans.user(Role.MUNICIPAL_OFFICER)
+    park = MeasureFactory(plan=plans.own_plan, number=3, title="Trygg park")
+    assert park.title not in text(_section(client, officer, "officer"))
+    park.municipalities.add(plans.own_municipality)
+    assert park.title in text(_section(client, officer, "officer"))
+    # An officer of the neighbouring municipality gets a section of their own, without Lund's measure.
+    neighbour = GrantFactory(
+        user=UserFactory(username="granne"), role=Role.MUNICIPAL_OFFICER, municipality=plans.neighbour_municipality
+    ).user
+    assert park.title not in text(_section(client, neighbour, "officer"))
