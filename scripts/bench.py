@@ -228,10 +228,13 @@ class Server:
         self.log.close()
 
 
+USER_AGENT = "trygghetsportalen-bench"
+
+
 def client(base_url: str) -> requests.Session:
     """A session that talks to gunicorn as the TLS proxy does."""
     session = requests.Session()
-    session.headers.update({"X-Forwarded-Proto": "https", "Accept-Language": "sv"})
+    session.headers.update({"X-Forwarded-Proto": "https", "Accept-Language": "sv", "User-Agent": USER_AGENT})
     session.headers["Origin"] = base_url.replace("http://", "https://", 1)
     return session
 
@@ -401,9 +404,12 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def throughput(base_url: str, path: str, cookie: str, *, connections: int, seconds: int) -> dict:
-    """``wrk``: ``connections`` connections each sending the next request as soon as the last is answered."""
+    """``wrk``: ``connections`` connections each sending the next request as soon as the last is answered.
+
+    It sends what the signed-in browser sent (the session's cookies and user agent: a session presented
+    by another user agent is a different browser to the portal)."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "X-Forwarded-Proto: https"]
-    command += ["-H", "Accept-Language: sv"]
+    command += ["-H", "Accept-Language: sv", "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(

@@ -47,8 +47,8 @@ from portal.models import Report, ReportStatus
 
 # A report's length must not follow the data: past these numbers the report summarises.
 DETAILED_MEASURES = 10  # measures described in full; all of them are in the measures table
-INDICATOR_CHARTS = 3  # charts per described measure; further indicators are a table row each
-MORE_INDICATORS_LISTED = 5  # table rows of further indicators per described measure
+INDICATOR_CHARTS = 1  # charts per described measure (its first indicator); further indicators are a table row each
+MORE_INDICATORS_LISTED = 7  # table rows of further indicators per described measure
 UPDATES_LISTED = 40  # newest progress updates listed under the changes
 PLEDGES_LISTED = 40  # new citizen pledges listed under the changes
 MILESTONES_LISTED = 5  # a described measure's next open milestones
