@@ -1,9 +1,11 @@
 """The columns of the county's agreements view when it is exported (CSV or Excel)."""
 
+from operator import itemgetter
+
 from django.utils.translation import gettext
 
-from agreements.models import CRITERIA
-from core.exports import Column
+from agreements.models import CRITERIA, Assessment, PledgeStatus, review_percent
+from core.exports import Column, choice_labels
 
 
 def _agreement(row, attribute):
@@ -27,38 +29,69 @@ def county_columns() -> list[Column]:
     ]
 
 
+# The county lists export ``queryset.values(*FIELDS)``: what their columns read, and no more, without
+# building a model object a row (at national scale a list is tens of thousands of rows).
+PLEDGE_FIELDS = (
+    "municipality__name",
+    "title",
+    "period_start",
+    "period_end",
+    "status",
+    "commitment_count",
+    "follow_up_count",
+)
+FOLLOW_UP_FIELDS = ("date", "municipality__name", "pledge__title", "agreement__title", "assessment", "summary")
+FOLLOW_UP_FIELDS += ("author_name",)
+REVIEW_FIELDS = ("date", "municipality__name", "pledge__title", "agreement__title", *(n for n, _l in CRITERIA))
+REVIEW_FIELDS += ("reviewer_name",)
+
+
+def _target(row: dict) -> str:
+    """What a follow-up or review is of: its pledge's or agreement's title (their ``str()``)."""
+    return row["pledge__title"] or row["agreement__title"] or ""
+
+
 def pledge_columns() -> list[Column]:
+    """The pledge list's export, of ``PLEDGE_FIELDS`` rows of ``PledgeQuerySet.with_counts()``."""
+    status = choice_labels(PledgeStatus.choices)
     return [
-        Column(gettext("Municipality"), lambda p: p.municipality.name),
-        Column(gettext("Citizen pledge"), lambda p: p.title),
-        Column(gettext("Period from"), lambda p: p.period_start),
-        Column(gettext("Period to"), lambda p: p.period_end),
-        Column(gettext("Status"), lambda p: p.get_status_display()),
-        Column(gettext("Commitments"), lambda p: p.commitment_count),
-        Column(gettext("Follow-ups"), lambda p: p.follow_up_count),
+        Column(gettext("Municipality"), itemgetter("municipality__name")),
+        Column(gettext("Citizen pledge"), itemgetter("title")),
+        Column(gettext("Period from"), itemgetter("period_start")),
+        Column(gettext("Period to"), itemgetter("period_end")),
+        Column(gettext("Status"), lambda p: status.get(p["status"], p["status"])),
+        Column(gettext("Commitments"), itemgetter("commitment_count")),
+        Column(gettext("Follow-ups"), itemgetter("follow_up_count")),
     ]
 
 
 def follow_up_columns() -> list[Column]:
+    """The follow-up list's export, of ``FOLLOW_UP_FIELDS`` rows."""
+    assessment = choice_labels(Assessment.choices)
     return [
-        Column(gettext("Date"), lambda f: f.date),
-        Column(gettext("Municipality"), lambda f: f.municipality.name),
-        Column(gettext("Follows up"), lambda f: str(f.pledge or f.agreement)),
-        Column(gettext("Overall assessment"), lambda f: f.get_assessment_display()),
-        Column(gettext("Summary"), lambda f: f.summary),
-        Column(gettext("Author"), lambda f: f.author_name),
+        Column(gettext("Date"), itemgetter("date")),
+        Column(gettext("Municipality"), itemgetter("municipality__name")),
+        Column(gettext("Follows up"), _target),
+        Column(gettext("Overall assessment"), lambda f: assessment.get(f["assessment"], f["assessment"])),
+        Column(gettext("Summary"), itemgetter("summary")),
+        Column(gettext("Author"), itemgetter("author_name")),
     ]
 
 
+def _review_total(row: dict) -> int:
+    return sum(row[name] for name, _label in CRITERIA)
+
+
 def review_columns() -> list[Column]:
+    """The review list's export, of ``REVIEW_FIELDS`` rows (points and per cent as ``QualityReview`` counts them)."""
     return [
-        Column(gettext("Date"), lambda r: r.date),
-        Column(gettext("Municipality"), lambda r: r.municipality.name),
-        Column(gettext("Reviewed"), lambda r: str(r.pledge or r.agreement)),
-        *(Column(str(label), lambda r, name=name: getattr(r, name)) for name, label in CRITERIA),
-        Column(gettext("Points"), lambda r: r.total),
-        Column(gettext("Percent"), lambda r: r.percent),
-        Column(gettext("Reviewer"), lambda r: r.reviewer_name),
+        Column(gettext("Date"), itemgetter("date")),
+        Column(gettext("Municipality"), itemgetter("municipality__name")),
+        Column(gettext("Reviewed"), _target),
+        *(Column(str(label), itemgetter(name)) for name, label in CRITERIA),
+        Column(gettext("Points"), _review_total),
+        Column(gettext("Percent"), lambda r: review_percent(_review_total(r))),
+        Column(gettext("Reviewer"), itemgetter("reviewer_name")),
     ]
 
 

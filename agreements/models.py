@@ -543,6 +543,11 @@ class ReviewQuerySet(ScopedQuerySet):
         return self.scope_path.in_counties(scope.coordinator_counties)
 
 
+def review_percent(total: int) -> int:
+    """A review's points as a whole per cent of the most it can score."""
+    return round(100 * total / (SCORE_MAX * len(CRITERIA)))
+
+
 def _score_field(label):
     return models.PositiveSmallIntegerField(
         label, validators=[MinValueValidator(0), MaxValueValidator(SCORE_MAX)], help_text=SCORE_HELP
@@ -606,7 +611,7 @@ class QualityReview(models.Model):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.total / (SCORE_MAX * len(CRITERIA)))
+        return review_percent(self.total)
 
     def weakest(self, count: int = 3) -> list[tuple[str, int]]:
         return sorted(self.scores(), key=lambda item: item[1])[:count]

@@ -14,6 +14,9 @@ from actions.models import Measure, RequestState, UpdateState
 from actions.services import Decision
 from agreements import perms, queries, services
 from agreements.exports import (
+    FOLLOW_UP_FIELDS,
+    PLEDGE_FIELDS,
+    REVIEW_FIELDS,
     county_columns,
     follow_up_columns,
     municipal_request_columns,
@@ -53,7 +56,7 @@ from agreements.reminders import deadlines
 from core import caching
 from core.concurrency import ConcurrentEditError, handle_conflict
 from core.editing import edit_rows, form_values
-from core.exports import export_response
+from core.exports import CSV_CHUNK_ROWS, export_response
 from core.files.models import DocumentNotStoredError
 from core.files.responses import document_response
 from core.rounds import OUTSTANDING
@@ -111,15 +114,19 @@ def focus_areas(request, code):
     return render(request, "agreements/focus_areas.html", {"county": county, "areas": areas, "form": form})
 
 
-def _county_list(request, code, *, queryset, date_field: str, template: str, columns, stem: str):
-    """A county-wide list that filters by municipality name and year, pages, and exports what is shown."""
+def _county_list(request, code, *, queryset, date_field: str, template: str, columns, fields, stem: str):
+    """A county-wide list that filters by municipality name and year, pages, and exports what is shown.
+
+    The export reads the ``fields`` its ``columns`` show, as dicts (``values()``), in chunks.
+    """
     county = get_for_user(request.user, County, code=code)
     filterset = CountyListFilterSet(
         request.GET or None, queryset=queryset.filter(municipality__county=county), date_field=date_field
     )
     rows = filterset.qs
     if request.GET.get("format"):
-        return export_response(request.GET["format"], f"{stem}-{county.code}", columns(), rows.iterator(chunk_size=500))
+        shown = rows.values(*fields).iterator(chunk_size=CSV_CHUNK_ROWS)
+        return export_response(request.GET["format"], f"{stem}-{county.code}", columns(), shown)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -141,6 +148,7 @@ def pledge_list(request, code):
         date_field="period_start",
         template="agreements/pledge_list.html",
         columns=pledge_columns,
+        fields=PLEDGE_FIELDS,
         stem="medborgarloften",
     )
 
@@ -157,6 +165,7 @@ def follow_up_list(request, code):
         date_field="date",
         template="agreements/follow_up_list.html",
         columns=follow_up_columns,
+        fields=FOLLOW_UP_FIELDS,
         stem="uppfoljningar",
     )
 
@@ -173,6 +182,7 @@ def review_list(request, code):
         date_field="date",
         template="agreements/review_list.html",
         columns=review_columns,
+        fields=REVIEW_FIELDS,
         stem="granskningar",
     )
 

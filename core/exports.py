@@ -16,9 +16,9 @@ Both formats are written for Swedish civil servants who double-click the file an
 * CSV is UTF-8 with a byte order mark (without it Excel reads the file as Windows-1252 and
   mangles å ä ö), separated by ``;`` (Swedish Excel uses the comma as decimal separator and
   therefore expects semicolons), with CRLF line endings and numbers with a decimal comma and no
-  thousand separator (``1234,5``), which Swedish Excel reads back as numbers. It is streamed row
-  by row, so an export of every measure in the country never sits in memory.
-* XLSX has real number and date cells and is written by openpyxl in write-only mode into a
+  thousand separator (``1234,5``), which Swedish Excel reads back as numbers. It is streamed in
+  chunks of ``CSV_CHUNK_ROWS`` rows, so an export of every measure in the country never sits in memory.
+* XLSX has real number and date cells and is written by XlsxWriter in constant-memory mode into a
   spooled temporary file that spills to disk above ``XLSX_SPOOL_MAX_BYTES``.
 
 In both, text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
@@ -32,6 +32,8 @@ leading zeros (municipality ``0184``) lose them there; the XLSX export keeps the
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import math
 import re
 import tempfile
@@ -45,9 +47,9 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -58,6 +60,8 @@ BOM = "\ufeff"
 CSV_DELIMITER = ";"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Rows a CSV chunk holds: one write to the network each, as many rows as an iterator's database chunk.
+CSV_CHUNK_ROWS = 500
 # Above this the finished workbook moves from memory to a temporary file on disk.
 XLSX_SPOOL_MAX_BYTES = 8 * 1024 * 1024
 MAX_SHEET_TITLE = 31
@@ -66,7 +70,7 @@ DEFAULT_SHEET_TITLE = "Export"
 # What a spreadsheet treats as the start of a formula (OWASP CSV injection guidance).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return, the two
-# non-characters and lone surrogates): openpyxl raises on the controls, and a lone surrogate
+# non-characters and lone surrogates): Excel refuses a file with the controls, and a lone surrogate
 # cannot be encoded as UTF-8 in either format.
 _ILLEGAL_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Excel refuses these in a sheet name.
@@ -87,6 +91,12 @@ class Column:
 
     header: str
     value: Callable[[Any], Any]
+
+
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """``choices``' labels by value, translated now: for columns of ``values()`` rows, which have no
+    ``get_FOO_display()`` and should not translate the same label once a row."""
+    return {value: str(label) for value, label in choices}
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,15 @@ def _swedish_number(value: int | float | Decimal) -> str:
 
 def _csv_cell(value: Any, context: _Context) -> str:
     """One CSV field. Order matters: ``bool`` is an ``int`` and ``datetime`` is a ``date``."""
+    kind = type(value)
+    if kind is str:  # most cells: text and whole numbers, then the rest
+        return _text(value)
+    if kind is int:
+        return str(value)
+    return _csv_other_cell(value, context)
+
+
+def _csv_other_cell(value: Any, context: _Context) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -167,31 +186,42 @@ def _csv_cell(value: Any, context: _Context) -> str:
     return _text(value)
 
 
-class _Echo:
-    """A file-like object whose ``write`` hands back what it was given, so csv.writer makes lines."""
+def _csv_chunks(
+    header: list[str], columns: Sequence[Column], rows: Iterable[Any], context: _Context
+) -> Iterator[bytes]:
+    """The CSV file in encoded chunks: the BOM with the header row, then ``CSV_CHUNK_ROWS`` rows at a time.
 
-    def write(self, value: str) -> str:
-        return value
+    csv.writer writes a chunk's rows into one buffer, which is encoded and emptied once per chunk:
+    a line per write to the network would cost more than the line itself.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(header)
+    yield (BOM + buffer.getvalue()).encode()
+    values = [column.value for column in columns]
+    for chunk in _chunked(rows, CSV_CHUNK_ROWS):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([[_csv_cell(value(row), context) for value in values] for row in chunk])
+        yield buffer.getvalue().encode()
 
 
-def _csv_lines(header: list[str], columns: Sequence[Column], rows: Iterable[Any], context: _Context) -> Iterator[bytes]:
-    """The CSV file as encoded lines: the BOM with the header row, then one line per row."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield (BOM + writer.writerow(header)).encode()
-    for row in rows:
-        yield writer.writerow([_csv_cell(column.value(row), context) for column in columns]).encode()
+def _chunked(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]) -> StreamingHttpResponse:
     """``rows`` as a streamed CSV download for Swedish Excel, named ``filename``.
 
-    ``rows`` is consumed lazily while the response is sent, once: pass
-    ``queryset.iterator(chunk_size=…)`` (or a list) so a large export never sits in memory.
+    ``rows`` is consumed lazily while the response is sent, once, ``CSV_CHUNK_ROWS`` at a time:
+    pass ``queryset.iterator(chunk_size=…)`` (or a list) so a large export never sits in memory.
     Headers are resolved now, in the request's language.
     """
     header = [_text(column.header) for column in columns]
-    lines = _csv_lines(header, columns, rows, _Context.current())
-    response = StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE)
+    chunks = _csv_chunks(header, columns, rows, _Context.current())
+    response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
     return _as_download(response, filename)
 
 
@@ -210,30 +240,61 @@ def sanitise_sheet_title(title: str) -> str:
     return text or DEFAULT_SHEET_TITLE
 
 
-def _xlsx_cell(sheet: Any, value: Any, context: _Context) -> WriteOnlyCell:
-    """One cell with its real type: numbers as numbers, dates as dates, everything else as text."""
-    if value is None:
-        return WriteOnlyCell(sheet, value=None)
-    if isinstance(value, bool):
-        return _xlsx_text_cell(sheet, context.yes if value else context.no)
-    if _is_finite_number(value):
-        return WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=context.local(value))
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return _xlsx_text_cell(sheet, _text(value))
+@dataclass(frozen=True)
+class _Sheet:
+    """A worksheet being written and the cell formats its dates need."""
+
+    sheet: Worksheet
+    date: Format
+    datetime: Format
+    context: _Context
+
+    def write(self, row: int, col: int, value: Any) -> None:
+        """One cell with its real type: numbers as numbers, dates as dates, everything else as text.
+
+        Each kind is written by its own method, never by ``write()``, which would take ``=…`` for a
+        formula and ``http…`` for a link. An empty value writes no cell. (``write_rows`` writes
+        text and whole numbers itself, the most cells by far.)
+        """
+        if value is None:
+            return
+        if isinstance(value, bool):
+            self.sheet.write_string(row, col, self.context.yes if value else self.context.no)
+        elif _is_finite_number(value):
+            self.sheet.write_number(row, col, value if type(value) is int else float(value))
+        elif isinstance(value, datetime):
+            self.sheet.write_datetime(row, col, self.context.local(value), self.datetime)
+        elif isinstance(value, date):
+            self.sheet.write_datetime(row, col, value, self.date)
+        else:
+            self.sheet.write_string(row, col, _cell_text(value))
+
+    def write_rows(self, columns: Sequence[Column], rows: Iterable[Any]) -> None:
+        """``rows`` from the sheet's second row on, a cell per column."""
+        write_string, write_number, write = self.sheet.write_string, self.sheet.write_number, self.write
+        values = list(enumerate(column.value for column in columns))
+        for number, row in enumerate(rows, start=1):
+            for col, cell in values:
+                value = cell(row)
+                kind = type(value)
+                if kind is str:
+                    write_string(number, col, _cell_text(value))
+                elif kind is int:
+                    write_number(number, col, value)
+                else:
+                    write(number, col, value)
 
 
-def _xlsx_text_cell(sheet: Any, text: str) -> WriteOnlyCell:
-    """A cell stored as a string whatever it looks like: openpyxl would take ``=…`` for a formula."""
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
+def _cell_text(value: object) -> str:
+    """Text for a workbook cell, where a line break is a line feed.
+
+    XlsxWriter would keep a carriage return as the escape ``_x000D_``, which Excel shows as a
+    line break but other readers show as it is.
+    """
+    text = _text(value)
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def xlsx_response(
@@ -243,26 +304,28 @@ def xlsx_response(
 
     A ZIP archive cannot be written front to back while it is sent, so the workbook is built
     first, into a spooled temporary file that moves to disk above ``XLSX_SPOOL_MAX_BYTES``, and
-    the response streams that file (and closes, hence deletes, it when done). openpyxl's
-    write-only mode keeps only the current row in memory while building.
+    the response streams that file (and closes, hence deletes, it when done). XlsxWriter's
+    constant-memory mode writes each row to a temporary file as soon as the next one starts, so
+    only the current row is in memory while building (and strings are written in their cells
+    rather than in a shared table).
     """
     context = _Context.current()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sanitise_sheet_title(sheet_title))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = _xlsx_text_cell(sheet, _text(column.header))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, column.value(row), context) for column in columns])
-
     spool = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_MAX_BYTES)  # noqa: SIM115 - the response closes it
     try:
-        workbook.save(spool)
+        workbook = Workbook(spool, {"constant_memory": True})
+        sheet = workbook.add_worksheet(sanitise_sheet_title(sheet_title))
+        sheet.freeze_panes(1, 0)
+        bold = workbook.add_format({"bold": True})
+        for col, column in enumerate(columns):
+            sheet.write_string(0, col, _cell_text(column.header), bold)
+        cells = _Sheet(
+            sheet,
+            date=workbook.add_format({"num_format": DATE_FORMAT}),
+            datetime=workbook.add_format({"num_format": DATETIME_FORMAT}),
+            context=context,
+        )
+        cells.write_rows(columns, rows)
+        workbook.close()
         spool.seek(0)
     except BaseException:
         spool.close()

@@ -460,6 +460,27 @@ def report(env: dict[str, str], runs: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+# --- Exports --------------------------------------------------------------------------------------
+
+# Rows per second of a CSV and an Excel export, where the rate is the writer's: exports of at least
+# EXPORT_TARGET_ROWS rows (a few dozen rows take the time of their page's queries, whatever the writer).
+MIN_EXPORT_ROWS_PER_SECOND = {"csv": 50_000, "xlsx": 10_000}
+EXPORT_TARGET_ROWS = 10_000
+
+
+def exports(env: dict[str, str]) -> dict:
+    """Every export of the county built in-process through its view (``manage.py benchmark_exports``)."""
+    out = manage(env, "benchmark_exports", "--county", COUNTY, "--json")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def export_verdict(export: dict) -> str:
+    if export["rows"] < EXPORT_TARGET_ROWS:
+        return "–"
+    wanted = MIN_EXPORT_ROWS_PER_SECOND[export["fmt"]]
+    return "holds" if export["rows_per_second"] >= wanted else f"**{export['rows_per_second']:.0f} rows/s**"
+
+
 # --- Output ---------------------------------------------------------------------------------------
 
 
@@ -540,6 +561,32 @@ def markdown(results: dict, args: argparse.Namespace) -> str:
             t = results["scales"][s]["throughput"].get(kind)
             row += f" {t['rps']:.1f} | {ms(t['p50'])} / {ms(t['p99'])} | {t['ratio']:.2f} |" if t else " – | – | – |"
         lines.append(row + f" {'; '.join(results['throughput_misses'].get(kind, [])) or 'hold'} |")
+    lines += [
+        "",
+        "### Exports: rows per second",
+        "",
+        f"`benchmark_exports --county {COUNTY}`: each export built in-process by its view for the county's "
+        "coordinator and drawn in full, median of 3 runs; peak memory is what Python allocated at the most while "
+        f"building one (tracemalloc). Targets, for exports of at least {EXPORT_TARGET_ROWS} rows (fewer take the "
+        f"time of their page's queries): CSV at least {MIN_EXPORT_ROWS_PER_SECOND['csv']} and Excel at least "
+        f"{MIN_EXPORT_ROWS_PER_SECOND['xlsx']} rows a second, memory flat in the rows.",
+        "",
+        "| export | format |"
+        + "".join(f" rows s{s} | s s{s} | rows/s s{s} | peak KiB s{s} |" for s in scales)
+        + " target |",
+        "| --- | --- |" + " ---: | ---: | ---: | ---: |" * len(scales) + " --- |",
+    ]
+    by_export = {s: {(e["kind"], e["fmt"]): e for e in results["scales"][s]["exports"]["exports"]} for s in scales}
+    for key in by_export[scales[-1]]:
+        row = f"| {key[0]} | {key[1]} |"
+        for s in scales:
+            e = by_export[s].get(key)
+            row += (
+                f" {e['rows']} | {e['seconds']:.3f} | {e['rows_per_second']:.0f} | {e['peak_memory'] / 1024:.0f} |"
+                if e
+                else " – | – | – | – |"
+            )
+        lines.append(row + f" {export_verdict(by_export[scales[-1]][key])} |")
     lines += [
         "",
         "### County report (Skåne)",
@@ -663,6 +710,8 @@ def bench_scale(scale: float, args: argparse.Namespace, base_env: dict, password
             f"  gather {r['gather_seconds']:.3f} s, HTML {r['html_seconds']:.3f} s, PDF {r['pdf_seconds']:.3f} s, "
             f"total {r['total_seconds']:.3f} s, {r['pages']} pages, peak {r['peak_rss'] / 2**20:.0f} MiB"
         )
+        log(f"scale {label}: exports (load {load()})")
+        entry["exports"] = exports(env)
     return entry
 
 

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy, override
 
 from core.exports import (
+    CSV_CHUNK_ROWS,
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Column,
@@ -156,7 +157,7 @@ def test_csv_neutralises_formula_headers_and_other_objects():
     assert rows == [["'=cmd"], ["'=1+1"]]
 
 
-def test_csv_is_streamed_row_by_row_from_a_generator():
+def test_csv_is_streamed_in_chunks_from_a_generator():
     consumed = []
 
     def generate():
@@ -170,10 +171,14 @@ def test_csv_is_streamed_row_by_row_from_a_generator():
     assert consumed == []  # nothing is read before the body is sent
     chunks = iter(response.streaming_content)
     assert next(chunks) == BOM + "Namn;Värde\r\n".encode()
-    assert next(chunks) == b"Kommun 0;0\r\n"
-    assert consumed == [0]
-    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode(), newline=""), delimiter=";"))
-    assert len(rows) == 9_999
+    assert consumed == []
+    first = next(chunks)
+    assert first == "".join(f"Kommun {n};{n}\r\n" for n in range(CSV_CHUNK_ROWS)).encode()
+    assert consumed == list(range(CSV_CHUNK_ROWS))  # one chunk read, not the whole generator
+    rest = list(chunks)
+    assert len(rest) == 10_000 // CSV_CHUNK_ROWS - 1
+    rows = list(csv.reader(io.StringIO((first + b"".join(rest)).decode(), newline=""), delimiter=";"))
+    assert len(rows) == 10_000
     assert rows[-1] == ["Kommun 9999", "9999"]
 
 
