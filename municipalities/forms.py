@@ -230,3 +230,31 @@ class FetchKeyFiguresForm(forms.Form):
             elif last > timezone.localdate().year:
                 self.add_error("last_year", _("Give a year up to this year."))
         return cleaned
+
+
+class FollowBraForm(forms.Form):
+    kind = forms.ModelChoiceField(label=_("Brå crime category"), queryset=KeyFigureKind.objects.none())
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = kinds.exclude(code=REPORTED_CRIMES).order_by("name")
+
+
+class BraFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("File exported from Brå's statistics database"),
+        help_text=_(
+            "CSV or Excel, with the columns Region (e.g. 1281 Lund), Brottskategori, År and Antal. "
+            "Nothing is saved until you have reviewed the values."
+        ),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB."),
+                code="too_large",
+                params={"size": megabytes(uploaded.size), "limit": megabytes(MAX_IMPORT_BYTES)},
+            )
+        return uploaded

@@ -36,7 +36,7 @@ from municipalities.models import (
     KeyFigureSource,
     Municipality,
 )
-from municipalities.sources import SourceError, kolada
+from municipalities.sources import SourceError, bra, kolada
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -702,3 +702,43 @@ def request_yearly_imports(*, years_back: int = 5) -> list[KeyFigureImport]:
     last = timezone.localdate().year - 1
     counties = County.objects.filter(followed_key_figures__kind__source=KeyFigureSource.KOLADA).distinct()
     return [request_kolada_import(county, last - years_back + 1, last) for county in counties]
+
+
+def bra_kinds() -> list[KeyFigureKind]:
+    """Brå's crime categories as kinds (the total is the base kind of reported crimes), made on first use."""
+    kinds = base_kinds()
+    found = {k.source_ref: k for k in KeyFigureKind.objects.filter(source=KeyFigureSource.BRA)}
+    for ref, name in bra.CATEGORIES.values():
+        if ref not in found:
+            found[ref], _created = KeyFigureKind.objects.get_or_create(
+                source=KeyFigureSource.BRA,
+                source_ref=ref,
+                defaults={
+                    "code": f"bra:{ref}",
+                    "name": name,
+                    "unit": "anmälda brott",
+                    "better": Better.LOWER,
+                    "per_100k": True,
+                },
+            )
+    found["total"] = kinds[REPORTED_CRIMES]
+    return sorted(found.values(), key=lambda kind: kind.name)
+
+
+def read_bra_file(county: County, data: bytes, name: str, *, user=None) -> KeyFigureImport:
+    """An import of a file exported from Brå's statistics database, ready to be reviewed; a file that
+    cannot be read raises ``SourceError`` (``bra.FileRowsError`` listing its rows) and nothing is kept."""
+    values = bra.parse(data, name)
+    bra_kinds()
+    years = [v.year for v in values]
+    return KeyFigureImport.objects.create(
+        county=county,
+        source=KeyFigureSource.BRA,
+        status=ImportStatus.READY,
+        requested_by=user,
+        file_name=name[:255],
+        first_year=min(years),
+        last_year=max(years),
+        fetched_at=timezone.now(),
+        values=[[v.area, v.ref, v.year, v.gender, str(v.value), v.preliminary] for v in values],
+    )

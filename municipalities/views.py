@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +17,12 @@ from municipalities import perms, queries, services
 from municipalities.exports import overview_columns
 from municipalities.filters import OverviewFilterSet
 from municipalities.forms import (
+    BraFileForm,
     ComplianceItemForm,
     CoordinatorFormSet,
     CouncilMemberFormSet,
     FetchKeyFiguresForm,
+    FollowBraForm,
     FollowKoladaForm,
     KeyFigureFormSet,
     KeyFigureImportForm,
@@ -33,6 +35,8 @@ from municipalities.models import (
     FollowedKeyFigure,
     ImportStatus,
     KeyFigureImport,
+    KeyFigureKind,
+    KeyFigureSource,
     Municipality,
     Obligation,
 )
@@ -230,22 +234,52 @@ def key_figures_import(request):
 # --- Key figures from the sources ---------------------------------------------------------------------
 
 
+ACTIONS = {"follow", "follow_bra", "bra_file", "fetch", "unfollow"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def county_key_figures(request, code):
-    """The kinds the county follows, following a Kolada KPI, and fetching them."""
+    """The kinds the county follows: following a Kolada KPI or a Brå category, fetching from Kolada,
+    reading a file from Brå. Each form names its action; only that one is bound."""
     county = get_for_user(request.user, County, perm=perms.CHANGE_FOLLOWEDKEYFIGURE, code=code)
-    follow = FollowKoladaForm(request.POST if request.POST.get("action") == "follow" else None, prefix="follow")
-    fetch = FetchKeyFiguresForm(request.POST if request.POST.get("action") == "fetch" else None, prefix="fetch")
-    if request.method == "POST" and follow.is_bound and follow.is_valid():
-        try:
-            followed = services.follow_kolada_kpi(county, follow.cleaned_data["kpi"], user=request.user)
-        except SourceError as error:
-            follow.add_error("kpi", str(error))
-        else:
-            messages.success(request, _("%(county)s follows %(kind)s.") % {"county": county, "kind": followed.kind})
-            return redirect("municipalities:county_key_figures", code=county.code)
-    if request.method == "POST" and request.POST.get("action") == "unfollow":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and action not in ACTIONS:
+        # Each form on the page names what it does; a post naming none is not one of them.
+        return HttpResponseBadRequest(_("The form sent no known action."))
+
+    def bound(name):
+        return request.POST if action == name else None
+
+    forms = {
+        "follow": FollowKoladaForm(bound("follow"), prefix="follow"),
+        "fetch": FetchKeyFiguresForm(bound("fetch"), prefix="fetch"),
+        "follow_bra": FollowBraForm(
+            bound("follow_bra"), prefix="bra", kinds=KeyFigureKind.objects.filter(source=KeyFigureSource.BRA)
+        ),
+        "bra_file": BraFileForm(bound("bra_file"), request.FILES if action == "bra_file" else None, prefix="brafile"),
+    }
+    done = _key_figures_action(request, county, action, forms) if action else None
+    if done is not None:
+        return done
+    return render(
+        request,
+        "municipalities/county_key_figures.html",
+        {
+            "county": county,
+            "followed": FollowedKeyFigure.objects.filter(county=county).select_related("kind"),
+            "follow_form": forms["follow"],
+            "fetch_form": forms["fetch"],
+            "follow_bra_form": forms["follow_bra"],
+            "bra_file_form": forms["bra_file"],
+            "imports": KeyFigureImport.objects.filter(county=county).defer("values")[:10],
+        },
+    )
+
+
+def _key_figures_action(request, county, action: str, forms: dict):
+    """Carry out the posted action; the redirect, or None to show the page again with the form's errors."""
+    if action == "unfollow":
         followed = get_object_or_404(
             FollowedKeyFigure.objects.editable_by(request.user).select_related("kind"),
             county=county,
@@ -256,22 +290,29 @@ def county_key_figures(request, code):
             request, _("%(county)s no longer follows %(kind)s.") % {"county": county, "kind": followed.kind}
         )
         return redirect("municipalities:county_key_figures", code=county.code)
-    if request.method == "POST" and fetch.is_bound and fetch.is_valid():
-        batch = services.request_kolada_import(
-            county, fetch.cleaned_data["first_year"], fetch.cleaned_data["last_year"], user=request.user
-        )
-        return redirect(batch)
-    return render(
-        request,
-        "municipalities/county_key_figures.html",
-        {
-            "county": county,
-            "followed": FollowedKeyFigure.objects.filter(county=county).select_related("kind"),
-            "follow_form": follow,
-            "fetch_form": fetch,
-            "imports": KeyFigureImport.objects.filter(county=county).defer("values")[:10],
-        },
-    )
+    form = forms[action]
+    if not form.is_valid():
+        return None
+    try:
+        if action == "fetch":
+            data = form.cleaned_data
+            return redirect(
+                services.request_kolada_import(county, data["first_year"], data["last_year"], user=request.user)
+            )
+        if action == "bra_file":
+            uploaded = form.cleaned_data["file"]
+            return redirect(services.read_bra_file(county, uploaded.read(), uploaded.name, user=request.user))
+        if action == "follow":
+            followed = services.follow_kolada_kpi(county, form.cleaned_data["kpi"], user=request.user)
+        else:
+            followed = services.follow_kind(county, form.cleaned_data["kind"], user=request.user)
+    except SourceError as error:
+        field = "kpi" if action == "follow" else "file"
+        for problem in getattr(error, "problems", [str(error)])[:20]:
+            form.add_error(field, problem)
+        return None
+    messages.success(request, _("%(county)s follows %(kind)s.") % {"county": county, "kind": followed.kind})
+    return redirect("municipalities:county_key_figures", code=county.code)
 
 
 def _import_for(request, pk) -> KeyFigureImport:

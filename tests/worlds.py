@@ -51,7 +51,7 @@ from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
 from core.roles import Role
 from municipalities.models import ComplianceDocument, Coordinator, CouncilMember, County, Municipality
-from municipalities.services import base_kinds
+from municipalities.services import bra_kinds
 from portal.models import ApiToken, Grant, Invitation, Report, ReportStatus, token_hash
 from portal.services import issue_token
 from tests.factories import (
@@ -109,7 +109,7 @@ def stored_document(document, name: str):
 
 
 def base_world() -> World:
-    base_kinds()  # made by the migrations; again after a transactional test emptied the tables
+    bra_kinds()  # made by the migrations; again after a transactional test emptied the tables
     skane = CountyFactory(code="12", name="Skåne län", short_name="Skåne")
     stockholm = CountyFactory(code="01", name="Stockholms län", short_name="Stockholm")
     lund = MunicipalityFactory(code="1281", name="Lund", county=skane)

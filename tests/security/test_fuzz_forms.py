@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from municipalities.models import KeyFigureKind
-from municipalities.services import ImportResult
+from municipalities.services import ImportResult, kolada_kind
 from tests.security.fuzz_support import PAYLOADS, as_post_data, posted_form, snapshot
 from tests.security.fuzz_support import text_limit_violations as too_long
 
@@ -318,6 +318,41 @@ CASES = [
             "file": SimpleUploadedFile(
                 "nyckeltal.csv", f"kommunkod;år;folkmängd;anmälda brott\n{w.own_municipality.code};2024;1;1\n".encode()
             )
+        },
+    ),
+    Case(
+        "key_figures_fetch",
+        ("municipalities.forms.FetchKeyFiguresForm",),
+        "county_coordinator",
+        lambda w: reverse("municipalities:county_key_figures", kwargs={"code": w.own_county.code}),
+        lambda w: {"action": "fetch", "fetch-first_year": "2020", "fetch-last_year": "2024"},
+    ),
+    Case(
+        "key_figures_follow_kolada",
+        ("municipalities.forms.FollowKoladaForm",),
+        "county_coordinator",
+        lambda w: reverse("municipalities:county_key_figures", kwargs={"code": w.own_county.code}),
+        # A KPI the portal already knows: following it asks Kolada nothing (the tests reach no network).
+        lambda w: {"action": "follow", "follow-kpi": kolada_kind("N07403", title="Trygghet").source_ref},
+    ),
+    Case(
+        "key_figures_follow_bra",
+        ("municipalities.forms.FollowBraForm",),
+        "county_coordinator",
+        lambda w: reverse("municipalities:county_key_figures", kwargs={"code": w.own_county.code}),
+        lambda w: {"action": "follow_bra", "bra-kind": str(KeyFigureKind.objects.get(code="bra:person").pk)},
+    ),
+    Case(
+        "key_figures_bra_file",
+        ("municipalities.forms.BraFileForm",),
+        "county_coordinator",
+        lambda w: reverse("municipalities:county_key_figures", kwargs={"code": w.own_county.code}),
+        lambda w: {
+            "action": "bra_file",
+            "brafile-file": SimpleUploadedFile(
+                "brott.csv",
+                f"Region;Brottskategori;År;Antal\n{w.own_municipality.code};Narkotikabrott;2024;9\n".encode(),
+            ),
         },
     ),
     Case(
