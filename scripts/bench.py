@@ -432,13 +432,17 @@ def cookie_of(session: requests.Session) -> str:
 
 
 def measure_throughput(base_url: str, sessions: dict, pages: list[dict], *, connections: int, seconds: int) -> dict:
-    """The bare view, the frame and each signed-in HTML page kind, one after another on the same server."""
+    """The bare view, the frame, each signed-in HTML page kind and the public pages, one after another on the
+    same server."""
     coordinator = cookie_of(sessions["county_coordinator"])
     run = {"connections": connections, "seconds": seconds}
     bare = throughput(base_url, BARE_PATH, "", **run)
     measured = {"bare": bare, "frame": throughput(base_url, FRAME_PATH, coordinator, **run)}
     for page in pages:
-        if page["role"] in {"anonymous", "token"} or "format=" in page["path"] or page["path"].startswith("/api/"):
+        public = page["kind"].startswith("public")  # the public site: anonymous, and measured too
+        if (page["role"] in {"anonymous", "token"} and not public) or "format=" in page["path"]:
+            continue
+        if page["path"].startswith("/api/"):
             continue
         session = sessions[page["role"]]
         status = session.get(base_url + page["path"], allow_redirects=False).status_code

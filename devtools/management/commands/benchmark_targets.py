@@ -29,6 +29,8 @@ from core.roles import Role
 from devtools.scale import USER_PREFIX, generated_data_exists, real_data
 from municipalities.models import County
 from portal.models import Grant, User
+from portal.public import links
+from portal.public.queries import slug_of
 from portal.services import ScopeRequest, create_user_with_role, issue_token
 
 COORDINATOR, OFFICER, ACTOR, STEERING, ADMIN = (r.value for r in Role)
@@ -84,7 +86,19 @@ def pages(county: County, officer: User, actor_id: int) -> list[dict]:
         *_with_exports("review list", COORDINATOR, reverse("agreements:review_list", kwargs=code)),
         _page("county reports", COORDINATOR, reverse("portal:county_reports", kwargs=code)),
         _page("search", COORDINATOR, reverse("portal:search"), f"q={SEARCH}"),
+        # The public site, as anyone reads it (no sign-in): served from the cache and, cold, computed.
+        _page("public: Sweden", ANONYMOUS, links.public_url("sweden")),
+        _page("public: county", ANONYMOUS, links.county_url(county)),
+        _page("public: municipality", ANONYMOUS, links.municipality_url(municipality)),
+        _page(
+            "public: municipality (English)",
+            ANONYMOUS,
+            links.public_url("municipality", language="en", municipality=slug_of(municipality.name)),
+        ),
+        _page("public: search", ANONYMOUS, links.public_url("search"), f"q={SEARCH}"),
     ]
+    if pledge is not None and pledge.status == PledgeStatus.PUBLISHED:
+        result.append(_page("public: pledge", ANONYMOUS, links.pledge_url(pledge)))
     for basename in API_LISTS:
         url = reverse(f"api:{basename}-list")
         result += [_page(f"API {basename}s (public)", ANONYMOUS, url), _page(f"API {basename}s (token)", TOKEN, url)]
