@@ -258,3 +258,13 @@ class BraFileForm(forms.Form):
                 params={"size": megabytes(uploaded.size), "limit": megabytes(MAX_IMPORT_BYTES)},
             )
         return uploaded
+
+
+class ScbFileForm(BraFileForm):
+    file = forms.FileField(
+        label=_("Population from SCB's statistics API (JSON-stat 2)"),
+        help_text=_(
+            "Table BE0101N1 with the regions and years you want, saved as json-stat2. "
+            "Nothing is saved until you have reviewed the values."
+        ),
+    )

@@ -36,7 +36,7 @@ from municipalities.models import (
     KeyFigureSource,
     Municipality,
 )
-from municipalities.sources import SourceError, bra, kolada
+from municipalities.sources import SourceError, bra, kolada, scb
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -734,6 +734,25 @@ def read_bra_file(county: County, data: bytes, name: str, *, user=None) -> KeyFi
     return KeyFigureImport.objects.create(
         county=county,
         source=KeyFigureSource.BRA,
+        status=ImportStatus.READY,
+        requested_by=user,
+        file_name=name[:255],
+        first_year=min(years),
+        last_year=max(years),
+        fetched_at=timezone.now(),
+        values=[[v.area, v.ref, v.year, v.gender, str(v.value), v.preliminary] for v in values],
+    )
+
+
+def read_scb_file(county: County, data: bytes, name: str, *, user=None) -> KeyFigureImport:
+    """An import of population from SCB's statistics API saved as JSON-stat 2, ready to be reviewed;
+    ``SourceError`` when it is not such a dataset, and nothing is kept."""
+    values = scb.parse(data)
+    base_kinds()
+    years = [v.year for v in values]
+    return KeyFigureImport.objects.create(
+        county=county,
+        source=KeyFigureSource.SCB,
         status=ImportStatus.READY,
         requested_by=user,
         file_name=name[:255],

@@ -27,6 +27,7 @@ from municipalities.forms import (
     KeyFigureFormSet,
     KeyFigureImportForm,
     MunicipalityProfileForm,
+    ScbFileForm,
 )
 from municipalities.models import (
     ComplianceDocument,
@@ -234,7 +235,7 @@ def key_figures_import(request):
 # --- Key figures from the sources ---------------------------------------------------------------------
 
 
-ACTIONS = {"follow", "follow_bra", "bra_file", "fetch", "unfollow"}
+ACTIONS = {"follow", "follow_bra", "bra_file", "scb_file", "fetch", "unfollow"}
 
 
 @login_required
@@ -258,6 +259,7 @@ def county_key_figures(request, code):
             bound("follow_bra"), prefix="bra", kinds=KeyFigureKind.objects.filter(source=KeyFigureSource.BRA)
         ),
         "bra_file": BraFileForm(bound("bra_file"), request.FILES if action == "bra_file" else None, prefix="brafile"),
+        "scb_file": ScbFileForm(bound("scb_file"), request.FILES if action == "scb_file" else None, prefix="scbfile"),
     }
     done = _key_figures_action(request, county, action, forms) if action else None
     if done is not None:
@@ -272,6 +274,7 @@ def county_key_figures(request, code):
             "fetch_form": forms["fetch"],
             "follow_bra_form": forms["follow_bra"],
             "bra_file_form": forms["bra_file"],
+            "scb_file_form": forms["scb_file"],
             "imports": KeyFigureImport.objects.filter(county=county).defer("values")[:10],
         },
     )
@@ -299,9 +302,10 @@ def _key_figures_action(request, county, action: str, forms: dict):
             return redirect(
                 services.request_kolada_import(county, data["first_year"], data["last_year"], user=request.user)
             )
-        if action == "bra_file":
+        if action in ("bra_file", "scb_file"):
             uploaded = form.cleaned_data["file"]
-            return redirect(services.read_bra_file(county, uploaded.read(), uploaded.name, user=request.user))
+            read = services.read_bra_file if action == "bra_file" else services.read_scb_file
+            return redirect(read(county, uploaded.read(), uploaded.name, user=request.user))
         if action == "follow":
             followed = services.follow_kolada_kpi(county, form.cleaned_data["kpi"], user=request.user)
         else:

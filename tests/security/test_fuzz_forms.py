@@ -356,6 +356,20 @@ CASES = [
         },
     ),
     Case(
+        "key_figures_scb_file",
+        ("municipalities.forms.ScbFileForm",),
+        "county_coordinator",
+        lambda w: reverse("municipalities:county_key_figures", kwargs={"code": w.own_county.code}),
+        lambda w: {
+            "action": "scb_file",
+            "scbfile-file": SimpleUploadedFile(
+                "BE0101N1.json",
+                b'{"class": "dataset", "id": ["Region", "Tid"], "size": [1, 1], "dimension": {"Region": '
+                b'{"category": {"index": {"1281": 0}}}, "Tid": {"category": {"index": {"2024": 0}}}}, "value": [9]}',
+            ),
+        },
+    ),
+    Case(
         "report_request",
         ("portal.reports.forms.ReportRequestForm",),
         "county_coordinator",
