@@ -241,9 +241,16 @@ class ProgressStatus(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The national statuses are stored by their English msgid and translated when shown;
-        # a county's own statuses are shown as typed.
-        return gettext(self.name) if self.county_id is None else self.name
+        return self.label(self.name, self.county_id)
+
+    @staticmethod
+    def label(name: str, county_id: int | None) -> str:
+        """A status as it is shown, from its stored name (for rows read with ``values()``).
+
+        The national statuses are stored by their English msgid and translated when shown;
+        a county's own statuses are shown as typed.
+        """
+        return gettext(name) if county_id is None else name
 
 
 # --- Measures ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from agreements.models import (
     FollowUp,
     MunicipalRequest,
     MunicipalRound,
+    Party,
     PledgeCommitment,
     PledgeStatus,
     Problem,
@@ -264,3 +265,24 @@ def colleagues_for(request: MunicipalRequest, user) -> list:
     asked = set(request.addressees.values_list("pk", flat=True))
     people = municipal_officers([request.municipality_id]).get(request.municipality_id, [])
     return [person for person in people if person.pk != user.pk and person.pk not in asked]
+
+
+def commitment_rows_by_pledge(pledge_ids) -> dict[int, list[dict]]:
+    """Each pledge's commitments in their order as the API nests them, read as values in one query:
+    ``commitment``, ``carried_out_by`` (as ``PledgeCommitment.carried_out_by`` says it) and ``status``."""
+    parties = {value: str(label) for value, label in Party.choices}
+    rows = (
+        PledgeCommitment.objects.filter(pledge_id__in=list(pledge_ids))
+        .order_by("pledge_id", "pk")
+        .values_list("pledge_id", "commitment", "party", "other_party", "status")
+    )
+    by_pledge: dict[int, list[dict]] = {}
+    for pledge_id, commitment, party, other_party, status in rows:
+        by_pledge.setdefault(pledge_id, []).append(
+            {
+                "commitment": commitment,
+                "carried_out_by": other_party if party == Party.OTHER else parties.get(party, party),
+                "status": status,
+            }
+        )
+    return by_pledge

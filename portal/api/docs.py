@@ -55,12 +55,22 @@ OPERATIONS = {
     "counties_retrieve": _("One county, by its two-digit SCB code."),
     "municipalities_list": _("Municipalities, ordered by code; filter by county."),
     "municipalities_retrieve": _("One municipality, by its four-digit SCB code."),
-    "plans_list": _("Action plans, the newest period first; filter by county and period."),
+    "plans_list": _(
+        "Action plans, the newest period first; filter by county and period. Each plan nests all its measures "
+        "(deprecated for large plans): with nested=false it does not, and its measures are read, paged, from "
+        "its measures' address."
+    ),
     "plans_retrieve": _("One action plan, by its id."),
+    "plans_measures_list": _(
+        "One action plan's measures by number, paged; filter by status, actor and flag as on the plan page."
+    ),
     "pledges_list": _(
-        "Citizen pledges by municipality, the newest period first; filter by county, municipality and period."
+        "Citizen pledges by municipality, the newest period first; filter by county, municipality and period. "
+        "Each pledge nests all its commitments (deprecated): with nested=false it does not, and its commitments "
+        "are read, paged, from its commitments' address."
     ),
     "pledges_retrieve": _("One citizen pledge, by its id."),
+    "pledges_commitments_list": _("One citizen pledge's commitments in their order, paged; filter by status."),
     "agreements_list": _(
         "Cooperation agreements by municipality, the newest first; filter by county, municipality and period "
         "(agreements run by whole years)."
@@ -75,6 +85,10 @@ QUERY_PARAMETERS = {
     "page_size": _("Rows per page, 1–%(max)s (default %(default)s)."),
     "period_from": _("ISO date: only rows whose period ends on or after it."),
     "period_to": _("ISO date: only rows whose period starts on or before it."),
+    "nested": _("false leaves out each object's nested rows (read them, paged, from their own address); default true."),
+    "status": _("Only rows with this status code; for measures, none: no update yet."),
+    "actor": _("Only measures this actor (by its id) leads or takes part in."),
+    "flag": _("overdue: a milestone is past its due date; stale: no recent update."),
 }
 
 # The path parameter of each resource's single-object address.

@@ -67,6 +67,27 @@ class MunicipalitySerializer(serializers.Serializer):
         return KeyFigureSerializer(figure).data if figure else None
 
 
+def _without_nested(fields: dict, name: str, context: dict) -> dict:
+    """``fields`` less the nested list ``name`` when the caller asked ``nested=false``."""
+    if context.get("nested", True) is False:
+        fields.pop(name)
+    return fields
+
+
+class _ReadRows(serializers.Field):
+    """A nested list read beforehand for the whole page, as dicts by the parent's id
+    (``actions.queries.measure_rows_by_plan``, ``agreements.queries.commitment_rows_by_pledge``): the
+    values ``MeasureSerializer`` and ``CommitmentSerializer`` give, without a model object and a
+    serializer a row."""
+
+    def __init__(self, *, rows: dict[int, list[dict]]):
+        super().__init__(source="pk", read_only=True)
+        self.rows = rows
+
+    def to_representation(self, value):
+        return self.rows.get(value, [])
+
+
 class MeasureSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     title = serializers.CharField()
@@ -101,11 +122,22 @@ class PlanSerializer(serializers.Serializer):
     period_end = serializers.DateField()
     description = serializers.CharField()
     progress = serializers.SerializerMethodField(help_text="Weighted mean progress of the measures, in percent.")
-    measures = MeasureSerializer(many=True, source="measures.all")
+    measures = MeasureSerializer(
+        many=True, source="measures.all", required=False, help_text="The plan's measures; left out with nested=false."
+    )
+
+    def get_fields(self):
+        fields = _without_nested(super().get_fields(), "measures", self.context)
+        if "measures" in fields and "measure_rows" in self.context:
+            fields["measures"] = _ReadRows(rows=self.context["measure_rows"])
+        return fields
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_progress(self, plan):
-        progress = plan_progress(plan.measures.all())
+        if "progress" in self.context:  # summed in the database when the measures are not read
+            progress = self.context["progress"].get(plan.pk)
+        else:
+            progress = plan_progress(plan.measures.all())
         return None if progress is None else float(round_half_up(progress, 1))
 
 
@@ -126,7 +158,18 @@ class PledgeSerializer(serializers.Serializer):
     period_end = serializers.DateField()
     published_on = serializers.DateField(allow_null=True)
     background = serializers.CharField()
-    commitments = CommitmentSerializer(many=True, source="commitments.all")
+    commitments = CommitmentSerializer(
+        many=True,
+        source="commitments.all",
+        required=False,
+        help_text="The pledge's commitments; left out with nested=false.",
+    )
+
+    def get_fields(self):
+        fields = _without_nested(super().get_fields(), "commitments", self.context)
+        if "commitments" in fields and "commitment_rows" in self.context:
+            fields["commitments"] = _ReadRows(rows=self.context["commitment_rows"])
+        return fields
 
 
 class AgreementSerializer(serializers.Serializer):

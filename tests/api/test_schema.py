@@ -53,7 +53,7 @@ def api_schema(world):
 @pytest.mark.django_db
 def test_api_conforms_to_its_schema(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 12
 
     for operation, mode in itertools.product(operations, GenerationMode):
 

@@ -28,6 +28,7 @@ from agreements.models import CitizenPledge, CooperationAgreement, PledgeStatus
 from core.roles import Role
 from devtools.scale import USER_PREFIX, generated_data_exists, real_data
 from municipalities.models import County
+from portal.api.policies import Pagination
 from portal.models import Grant, User
 from portal.public import links
 from portal.public.queries import slug_of
@@ -102,6 +103,18 @@ def pages(county: County, officer: User, actor_id: int) -> list[dict]:
     for basename in API_LISTS:
         url = reverse(f"api:{basename}-list")
         result += [_page(f"API {basename}s (public)", ANONYMOUS, url), _page(f"API {basename}s (token)", TOKEN, url)]
+    # The lists without their nested rows, and those rows paged at their own addresses, at the largest page.
+    most = f"page_size={Pagination.max_page_size}"
+    api_pages = [
+        ("API plans, not nested", reverse("api:plan-list"), f"nested=false&{most}"),
+        ("API pledges, not nested", reverse("api:pledge-list"), f"nested=false&{most}"),
+        ("API plan measures", reverse("api:plan-measures", kwargs={"id": plan.pk}), most),
+    ]
+    if pledge is not None:
+        url = reverse("api:pledge-commitments", kwargs={"id": pledge.pk})
+        api_pages.append(("API pledge commitments", url, most))
+    for kind, url, query in api_pages:
+        result += [_page(f"{kind} (public)", ANONYMOUS, url, query), _page(f"{kind} (token)", TOKEN, url, query)]
     return result
 
 
