@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from portal import search_views, views
 from portal.public import contact_views
+from portal.public import views as public_views
 from portal.reports import views as report_views
 
 portal_patterns = [
@@ -51,5 +52,7 @@ urlpatterns = [
     path("api/", include("portal.api.urls")),
     path("trygghet/", include(("portal.public.urls", "public"), namespace="public")),
     path("en/trygghet/", include(("portal.public.urls", "public"), namespace="public_en")),
+    path("sitemap.xml", public_views.sitemap, name="public_sitemap"),
+    path("robots.txt", public_views.robots, name="robots"),
     path("admin/", admin.site.urls),
 ]

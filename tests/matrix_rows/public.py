@@ -47,3 +47,17 @@ ROWS = [
         Row(f"{namespace}:agreement", kwargs=_object("agreement"), own=EVERYONE, foreign=EVERYONE, draft=NO_ONE),
     )
 ]
+
+# The feeds, and sitemap.xml and robots.txt at the site's root.
+ROWS += [
+    Row("public_sitemap", own=EVERYONE, no_role=200),
+    Row("robots", own=EVERYONE, no_role=200),
+]
+ROWS += [
+    row
+    for namespace in ("public", "public_en")
+    for row in (
+        Row(f"{namespace}:county_feed", kwargs=_county, own=EVERYONE, foreign=EVERYONE),
+        Row(f"{namespace}:municipality_feed", kwargs=_place, own=EVERYONE, foreign=EVERYONE),
+    )
+]

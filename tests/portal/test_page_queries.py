@@ -247,6 +247,10 @@ def _officer(data) -> dict:
     return {"code": data.county.code, "user_id": data.users[OFFICER].pk}
 
 
+def _public_county(data) -> dict:
+    return {"county": slugify(data.county.name)}
+
+
 def _public_place(data) -> dict:
     return {"municipality": slugify(data.municipality.name)}
 
@@ -430,6 +434,8 @@ PAGES: list[Page] = [
     Page("twofactor:enrol", COORDINATOR, grows=False),
     Page("twofactor:recovery_codes", COORDINATOR, grows=False),
     Page("twofactor:reset", ADMIN, lambda data: {"pk": data.users[COORDINATOR].pk}, grows=False),
+    Page("public_sitemap", ANONYMOUS),
+    Page("robots", ANONYMOUS, grows=False),
     # The public site, in Swedish and in English (the language is the URL's).
     *(
         page
@@ -442,6 +448,8 @@ PAGES: list[Page] = [
             Page(f"{namespace}:county", ANONYMOUS, lambda data: {"county": slugify(data.county.name)}),
             Page(f"{namespace}:municipality", ANONYMOUS, _public_place),
             Page(f"{namespace}:embed", ANONYMOUS, _public_place),
+            Page(f"{namespace}:municipality_feed", ANONYMOUS, _public_place, grows=False),
+            Page(f"{namespace}:county_feed", ANONYMOUS, _public_county, grows=False),
             Page(f"{namespace}:pledge", ANONYMOUS, lambda data: {**_public_place(data), "pk": data.pledge.pk}),
             Page(f"{namespace}:agreement", ANONYMOUS, _public_agreement_page),
         )
