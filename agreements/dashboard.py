@@ -9,6 +9,7 @@ Each reads what it is given (the rows of ``county_agreements``) or a fixed numbe
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,9 +22,9 @@ from agreements.queries import county_agreements, open_round_of, requests_for
 from agreements.reminders import Deadline, deadlines
 from core import charts, formatting
 from core.collation import swedish_key
-from core.registry import CountyHistory, DashboardEntry, Link, list_url
+from core.registry import CountyHistory, DashboardEntry, Link, Section, list_url
 from core.roles import Role
-from core.rounds import DashboardSection, RoundCounts
+from core.rounds import RoundCounts
 from core.scoping import grants_for
 from municipalities.models import ComplianceState, County, Municipality, Obligation
 from municipalities.queries import county_overview
@@ -234,7 +235,7 @@ class MunicipalRoundDashboard:
     progress: RoundCounts
 
 
-def round_sections(user, scope, today: datetime.date) -> list[DashboardSection]:
+def round_sections(user, scope, today: datetime.date) -> list[Section]:
     """For each county the user coordinates that has an open municipal round, its progress (two queries a
     county); without an open round there is no section (the county's overview offers to open one)."""
     counties = {
@@ -247,12 +248,12 @@ def round_sections(user, scope, today: datetime.date) -> list[DashboardSection]:
         progress = open_round_of(county, today)
         if progress is not None:
             sections.append(
-                DashboardSection(
+                Section(
                     Role.COUNTY_COORDINATOR,
                     f"municipal-round-{county.code}",
                     str(ROUND_TITLE) % {"county": county.name},
                     "agreements/dashboard_round.html",
-                    MunicipalRoundDashboard(county, progress),
+                    functools.partial(MunicipalRoundDashboard, county, progress),
                 )
             )
     return sections
@@ -265,7 +266,7 @@ class MunicipalRequestsDashboard:
     today: datetime.date
 
 
-def request_sections(user, scope, today: datetime.date) -> list[DashboardSection]:
+def request_sections(user, scope, today: datetime.date) -> list[Section]:
     """An officer's outstanding municipal requests, those returned for revision first (one query)."""
     if not scope.officer_municipalities:
         return []
@@ -275,12 +276,12 @@ def request_sections(user, scope, today: datetime.date) -> list[DashboardSection
     returned = [r for r in requests if r.state == RequestState.RETURNED]
     waiting = [r for r in requests if r.state != RequestState.RETURNED]
     return [
-        DashboardSection(
+        Section(
             Role.MUNICIPAL_OFFICER,
             "municipal-requests",
             str(REQUESTS_TITLE),
             "agreements/dashboard_requests.html",
-            MunicipalRequestsDashboard(returned, waiting, today),
+            functools.partial(MunicipalRequestsDashboard, returned, waiting, today),
         )
     ]
 

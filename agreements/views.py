@@ -127,12 +127,18 @@ def _county_list(request, code, *, queryset, date_field: str, template: str, col
     if request.GET.get("format"):
         shown = rows.values(*fields).iterator(chunk_size=CSV_CHUNK_ROWS)
         return export_response(request.GET["format"], f"{stem}-{county.code}", columns(), shown)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, template, {"county": county, "page": page, "filters": filterset.form, "query": query.urlencode()}
-    )
+    # The list is a part cached for the county's data ({% datacache %}): its page is read only on a miss.
+    context = {
+        "county": county,
+        "page": caching.lazy(lambda: Paginator(rows, 50).get_page(request.GET.get("page"))),
+        "filters": filterset.form,
+        "query": query.urlencode(),
+        "full_query": request.GET.urlencode(),
+        "audience": scope_for(request.user).audience(county.pk),
+    }
+    return render(request, template, context)
 
 
 @login_required

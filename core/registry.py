@@ -9,7 +9,8 @@ name every app's models and URLs. Each app says what it contributes here, in its
   given the user's scope and a county or municipality of their grants, already loaded: an
   entry makes no query.
 - ``register_dashboard(DashboardEntry(...))``: a role's sections of the start page
-  (``portal.dashboard``), and ``register_county_history(...)``: the change histories the
+  (``portal.dashboard``; each a ``Section``, its HTML cached when it has a ``SectionCache``), and
+  ``register_county_history(...)``: the change histories the
   county's feed on the dashboard reads.
 
 Every contribution has an explicit ``order``; readers get them sorted by it (then by key), so
@@ -23,13 +24,16 @@ import datetime
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import capfirst
 
+from core import caching
 from core.scoping import Scope
 
 # --- Search ----------------------------------------------------------------------------------------
@@ -131,6 +135,45 @@ class DashboardEntry:
     key: str
     order: int
     sections: Callable[[Any, Scope, datetime.date], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class SectionCache:
+    """A section whose HTML depends only on these scopes' data (``core.caching``) and ``vary``:
+    rendered once per data version and language, and read from the cache until a write changes it."""
+
+    scopes: tuple[str, ...]
+    vary: tuple = ()
+
+
+@dataclass
+class Section:
+    """One part of the dashboard: a role, what it covers, and how to build the data its template shows.
+
+    ``data`` is built when first read; ``html()`` renders the template with it, or, for a section
+    with a ``cache``, returns the HTML rendered for the current data versions (building the data
+    only when the cache has no such HTML). A cached section's template reads nothing of the request
+    or the user: what it shows is the same for everyone the section is built for.
+    """
+
+    role: str
+    key: str  # unique on the page: used for heading and chart ids
+    title: str
+    template: str
+    build: Callable[[], object]
+    cache: SectionCache | None = None
+
+    @cached_property
+    def data(self) -> object:
+        return self.build()
+
+    def html(self) -> str:
+        def render() -> str:
+            return render_to_string(self.template, {"key": self.key, "data": self.data})
+
+        if self.cache is None:
+            return render()
+        return caching.cached(f"dashboard:{self.key}", self.cache.scopes, render, vary=self.cache.vary)
 
 
 @dataclass(frozen=True)

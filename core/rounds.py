@@ -9,7 +9,6 @@ what is asked about are here, so the two kinds cannot drift apart:
 * ``due_occasions``: which reminders a request calls for on a day (the stages of ``core.Reminder``);
 * ``reachable`` and ``absolute_link``: whom an e-mail can reach, and the link it carries;
 * ``RoundCounts``: a round's requests counted by state, and the days to its deadline;
-* ``DashboardSection``: one part of the start page, as an app's dashboard entry returns it.
 
 The states are named by their values (``asked``, ``opened``, ``draft``, ``submitted``, ``returned``,
 ``approved``): the choices that label them live with the apps' models.
@@ -122,15 +121,3 @@ class RoundCounts:
     def by_state(self, choices: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
         """(state value, label, count) for each of ``choices`` (the app's state choices), in their order."""
         return [(value, label, self.counts.get(value, 0)) for value, label in choices]
-
-
-@dataclass
-class DashboardSection:
-    """One part of the start page: the role it is for, a key unique on the page (heading and chart ids),
-    its title, the template that shows it and that template's data (what ``portal.dashboard`` renders)."""
-
-    role: str
-    key: str
-    title: str
-    template: str
-    data: object
