@@ -10,7 +10,7 @@ its streamed body is drawn in full, as gunicorn sends it. Nothing is written to 
 requests are built by hand (no session, no sign-in), so the command runs on the benchmark's
 databases as they are.
 
-The seconds are the median of ``--runs`` runs, from calling the view to the last byte of the body;
+The seconds are the median of ``--runs`` runs after an untimed one, from calling the view to the last byte of the body;
 "cpu s" is this process's share of them (the database's work is
 the server's); the rows are the CSV's lines less its header; the queries are the run's SQL statements. The memory
 is the peak of what Python allocated while one more run built and drew the export (``tracemalloc``,
@@ -134,6 +134,7 @@ def _csv_rows(content: bytes) -> int:
 
 def measure(user: User, kind: str, path: str, fmt: str, *, runs: int, rows: int | None) -> Result:
     seconds, cpu, queries, content = [], [], 0, b""
+    _draw(user, path, fmt, keep=False)  # untimed: the connection and what a first request loads
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started, started_cpu = time.perf_counter(), time.process_time()
