@@ -265,6 +265,8 @@ def _key(name: str, scopes: Iterable[str], vary: tuple) -> tuple[str, tuple[str,
     varied = ":".join(str(part) for part in vary)
     if len(varied) > 120:
         varied = hashlib.sha256(varied.encode()).hexdigest()
+    if len(stamp) > 200:  # many scopes (every county): their versions, hashed
+        stamp = hashlib.sha256(stamp.encode()).hexdigest()
     return f"section:{name}:{varied}:{translation.get_language() or ''}:{stamp}", wanted
 
 

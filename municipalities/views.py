@@ -83,7 +83,8 @@ def county_detail(request, code):
 @require_GET
 def municipality_detail(request, code):
     municipality = get_for_user(request.user, Municipality.objects.select_related("county"), code=code)
-    figures = queries.ranked_key_figures(municipality)
+    # The key figures and the history are parts cached for the county's data ({% datacache %}): computed lazily.
+    figures = caching.lazy(lambda: queries.ranked_key_figures(municipality))
     return render(
         request,
         "municipalities/municipality_detail.html",
@@ -92,12 +93,12 @@ def municipality_detail(request, code):
             "council_members": municipality.council_members.all(),
             "coordinators": municipality.coordinators.all(),
             "figures": figures,
-            "chart": queries.crime_rate_chart(municipality, figures) if figures else "",
-            "followed": queries.followed_series(municipality),
+            "chart": caching.lazy(lambda: queries.crime_rate_chart(municipality, figures) if figures else ""),
+            "followed": caching.lazy(lambda: queries.followed_series(municipality)),
             "compliance": queries.compliance_views(municipality, request.user),
             # Declared by the actions app; read by its relation name only.
             "support_activities": municipality.support_activities.order_by("-date"),
-            "history": queries.municipality_history(municipality),
+            "history": caching.lazy(lambda: queries.municipality_history(municipality)),
             "can_change": request.user.has_perm(perms.CHANGE_MUNICIPALITY, municipality),
         },
     )

@@ -217,6 +217,14 @@ PLACES: tuple[Place, ...] = (
         links=("requested_by",),
     ),
     Place(
+        "municipalities.KeyFigureImport",
+        ("requested_by",),
+        _("Who started an import of key figures."),
+        ARCHIVES,
+        OnRemoval.KEEP,
+        links=("requested_by",),
+    ),
+    Place(
         "user_sessions.Session",
         ("user", "ip", "user_agent", "last_activity", "expire_date"),
         _("The person's signed-in sessions: from where and with which browser."),
@@ -468,6 +476,8 @@ HISTORY = Place(
 
 # Fields that look personal by their names but are not, and why.
 NOT_PERSONAL: dict[str, str] = {
+    "municipalities.KeyFigureKind.name": "the name of a key figure (a statistic), such as a Kolada KPI's",
+    "municipalities.KeyFigureImport.file_name": "the name of a statistics file (an export of Brå or SCB) as uploaded",
     "auth.Permission.name": "a permission's name",
     "auth.Group.name": "a group's name",
     "django_celery_beat.PeriodicTask.name": "a scheduled job's name",

@@ -3,6 +3,8 @@ write can take (a service, the admin site, a management command, bulk operations
 person's name), is on the next page; a rolled-back write leaves the version alone; with the cache
 unreachable the pages compute and answer as without one."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -315,3 +317,19 @@ def test_the_officers_cached_section_shows_a_measure_naming_the_municipality_and
         user=UserFactory(username="granne"), role=Role.MUNICIPAL_OFFICER, municipality=plans.neighbour_municipality
     ).user
     assert park.title not in text(_section(client, neighbour, "officer"))
+
+
+def test_key_figures_imported_by_the_command_are_on_the_municipality_page(client, plans, tmp_path):
+    """The management command writes through the import service, outside any request: the cached key
+    figures of the municipality page are computed anew on the next request."""
+    officer = plans.user(Role.MUNICIPAL_OFFICER)
+    url = plans.own_municipality.get_absolute_url()
+    assert "131" not in _figures(_get(client, officer, url))
+    csv_file = tmp_path / "nyckeltal.csv"
+    csv_file.write_text("kommunkod;år;folkmängd;anmälda brott\n1281;2025;131 000;15 020\n", encoding="utf-8")
+    call_command("import_key_figures", str(csv_file), stdout=StringIO())
+    assert "131" in _figures(_get(client, officer, url))
+
+
+def _figures(root) -> str:
+    return text(next(s for s in find_all(root, "section") if s.get("aria-labelledby") == "figures-heading"))

@@ -494,7 +494,10 @@ EXCLUDED = {
 # Django's own admin site: its pages are Django's, not the portal's.
 EXCLUDED_NAMESPACES = ("admin:",)
 # HTML answers that are parts of a page (htmx swaps them in), not pages with a frame of their own.
-FRAGMENTS = {"portal:report_status": "the report's status, polled into the report page"}
+FRAGMENTS = {
+    "portal:report_status": "the report's status, polled into the report page",
+    "municipalities:key_figure_import_status": "an import's progress, polled into the import page",
+}
 LANGUAGES = ("sv", "en")
 PUBLIC_LANGUAGES = {"public": "sv", "public_en": "en"}
 

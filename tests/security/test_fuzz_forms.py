@@ -127,6 +127,13 @@ CASES = [
         lambda w: {"done_on": _today()},
     ),
     Case(
+        "public_contact",
+        ("portal.public.forms.PublicContactForm",),
+        "county_coordinator",
+        lambda w: reverse("portal:municipality_public_contact", kwargs={"code": w.own_municipality.code}),
+        lambda w: {"email": "trygghet@lund.se", "embed_origins": "https://www.lund.se"},
+    ),
+    Case(
         "indicator_create",
         ("actions.forms.IndicatorForm",),
         "county_coordinator",
