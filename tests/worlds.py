@@ -50,7 +50,15 @@ from agreements.models import (
 from agreements.services import ensure_national_focus_areas
 from core.files.models import fill_document
 from core.roles import Role
-from municipalities.models import ComplianceDocument, Coordinator, CouncilMember, County, Municipality
+from municipalities.models import (
+    ComplianceDocument,
+    Coordinator,
+    CouncilMember,
+    County,
+    KeyFigureImport,
+    KeyFigureSource,
+    Municipality,
+)
 from municipalities.services import bra_kinds
 from portal.models import ApiToken, Grant, Invitation, Report, ReportStatus, token_hash
 from portal.services import issue_token
@@ -559,6 +567,8 @@ def with_everything(world: World) -> AccessWorld:
         agreement = AgreementFactory(municipality=municipality)
         pledge = PledgeFactory(municipality=municipality, agreement=agreement)
         CommitmentFactory(pledge=pledge)
+        # A key-figure import of the county's (its coordinators' only), for the guessers.
+        KeyFigureImport.objects.create(county=county, source=KeyFigureSource.KOLADA, first_year=2023, last_year=2024)
         side_objects = {
             "plan": plan,
             "measure": measure,

@@ -37,9 +37,10 @@ from agreements.models import (
     MunicipalRequest,
     MunicipalRound,
 )
-from municipalities.models import ComplianceDocument
+from municipalities.models import ComplianceDocument, KeyFigureImport
 from portal.models import ApiToken, Grant, Invitation, Report, User
 from portal.people import queries as people_queries
+from portal.public.queries import slug_of
 from portal.services import issue_token
 from tests.factories import MINIMAL_PDF
 from tests.helpers import PRODUCTION_ENV, python
@@ -227,6 +228,8 @@ def test_only_staff_reach_the_admin_site(client, world):
 
 # Each URL with an integer id, and the kind of object the id names.
 ID_URLS = {
+    "municipalities:key_figure_import": KeyFigureImport,
+    "municipalities:key_figure_import_status": KeyFigureImport,
     "actions:plan_detail": ActionPlan,
     "actions:plan_edit": ActionPlan,
     "actions:measure_create": ActionPlan,
@@ -299,6 +302,14 @@ ID_URLS = {
 }
 # URLs with an id under a county (``/lan/<code>/…/<id>/``): guessed under the guesser's own county,
 # by the kwarg that names the id and what it names ("person": an account with a role in the county).
+# The public site names a pledge or an agreement by its municipality's name and its id: anyone may
+# guess, and whatever is not public (a draft, an ended or withdrawn one) is a 404 like a missing id.
+PUBLIC_ID_URLS = {
+    "public:pledge": CitizenPledge,
+    "public_en:pledge": CitizenPledge,
+    "public:agreement": CooperationAgreement,
+    "public_en:agreement": CooperationAgreement,
+}
 COUNTY_ID_URLS = {
     "people:person": ("user_id", "person"),
     "people:account_deactivate": ("user_id", "person"),
@@ -317,7 +328,19 @@ def _int_id_urls(patterns, prefix=""):
 
 
 def test_every_url_with_an_id_is_guessed():
-    assert set(_int_id_urls(get_resolver().url_patterns)) == set(ID_URLS) | set(COUNTY_ID_URLS)
+    assert set(_int_id_urls(get_resolver().url_patterns)) == set(ID_URLS) | set(COUNTY_ID_URLS) | set(PUBLIC_ID_URLS)
+
+
+def test_guessed_ids_on_the_public_site_are_404_unless_public(client, world):
+    for name, model in PUBLIC_ID_URLS.items():
+        public = set(model.objects.public().values_list("pk", flat=True))
+        hidden = model.objects.exclude(pk__in=public).select_related("municipality")
+        assert hidden, f"{name}: the world has nothing hidden to guess"
+        last = max(model.objects.values_list("pk", flat=True))
+        guesses = [(obj.municipality, obj.pk) for obj in hidden] + [(world.own_municipality, last + 1)]
+        for municipality, pk in guesses:
+            url = reverse(name, kwargs={"municipality": slug_of(municipality.name), "pk": pk})
+            assert client.get(url).status_code == 404, url
 
 
 def _visible_ids(model, user) -> set[int]:
