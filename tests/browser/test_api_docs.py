@@ -21,9 +21,10 @@ def read_docs(page, a11y, *, lang: str, h1: str, endpoints: str, parameters: str
     expect(page.get_by_role("main")).to_be_visible()
     table = page.get_by_role("table", name=endpoints)
     expect(table).to_be_visible()
-    # Grouped by resource: five resources, each with its list and its single object.
+    # Grouped by resource: five resources, each with its list and its single object, and a plan's
+    # measures and a pledge's commitments at addresses of their own.
     expect(table.locator("tbody")).to_have_count(5)
-    expect(table.get_by_role("link")).to_have_count(10)
+    expect(table.get_by_role("link")).to_have_count(12)
     expect(table.get_by_role("link", name="GET /api/plans/", exact=True)).to_have_attribute("href", "#plans-list")
     # Each operation's parameters are a table of their own, found by its caption.
     params = page.get_by_role("table", name=parameters)
