@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext
 
 from municipalities.sources import SourceError, SourceValue
@@ -32,8 +33,10 @@ def county_code(code: str) -> str:
 
 def _get(url: str) -> dict:
     timeout = settings.KEY_FIGURE_SOURCE_TIMEOUT
+    if urllib.parse.urlsplit(url).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(f"KOLADA_BASE_URL must be an http:// or https:// address, not {url!r}")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (the URL is a setting's)
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  # nosec B310: http(s) only, checked above
             body = response.read()
     except urllib.error.HTTPError as error:
         raise SourceError(

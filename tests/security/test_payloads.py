@@ -71,12 +71,26 @@ def poison() -> int:
         fields = typed_text_fields(model)
         if not fields:
             continue
+        unique = _unique_field_names(model)
         for row in model._base_manager.all():
             for field in fields:
-                setattr(row, field.attname, PAYLOADS[count % len(PAYLOADS)][: field.max_length])
+                payload = PAYLOADS[count % len(PAYLOADS)]
+                if field.name in unique:  # two rows may not share it: the payload after a number of its own
+                    payload = f"{count} {payload}"
+                setattr(row, field.attname, payload[: field.max_length])
                 count += 1
             row.save()
     return count
+
+
+def _unique_field_names(model) -> set[str]:
+    """The fields whose value (alone or with others) must differ between rows."""
+    names = {field.name for field in model._meta.fields if field.unique}
+    for constraint in model._meta.constraints:
+        names.update(getattr(constraint, "fields", ()))
+    for together in model._meta.unique_together:
+        names.update(together)
+    return names
 
 
 @pytest.fixture
